@@ -1,0 +1,348 @@
+"""Checks a schema cannot express: references, uniqueness, date order, fee-table completeness.
+
+Each lint is a small named function yielding problems; ``LINTS`` is the registry, in order.
+Lints run only on documents that passed their schema, so they may trust the shape of the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.problems import Problem, Severity, did_you_mean
+from engine.reader import Document
+
+
+@dataclass
+class Sources:
+    """The validated documents of one catalog, by kind (families, products and plans by file stem)."""
+
+    catalog: Document | None = None
+    regions: Document | None = None
+    components: Document | None = None
+    incidents: Document | None = None
+    families: dict[str, Document] = field(default_factory=dict)
+    products: dict[str, Document] = field(default_factory=dict)
+    plans: dict[str, Document] = field(default_factory=dict)
+
+    def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
+        """The entries of a vocabulary list (regions, components, incidents) by id."""
+        doc = getattr(self, name)
+        return {e["id"]: e for e in doc.data[name]} if doc else {}
+
+    @property
+    def categories(self) -> dict[str, dict[str, Any]]:
+        """The categories of catalog.yaml by id."""
+        return {c["id"]: c for c in self.catalog.data["categories"]} if self.catalog else {}
+
+    def plan_versions(self, plan_id: str) -> list[dict[str, Any]]:
+        """The versions of a plan, as written."""
+        doc = self.plans.get(plan_id)
+        return list(doc.data["versions"]) if doc else []
+
+    def product_category(self, product: Document) -> str | None:
+        """The category of a product, through its family."""
+        family = self.families.get(product.data["family"])
+        return family.data["category"] if family else None
+
+
+@dataclass(frozen=True)
+class Lint:
+    """A named check with a description; ``check`` yields problems."""
+
+    name: str
+    description: str
+    check: Callable[[Sources], Iterable[Problem]]
+
+
+LINTS: list[Lint] = []
+
+
+def lint(name: str, description: str) -> Callable[[Callable[[Sources], Iterable[Problem]]], Lint]:
+    """Register a lint under *name*."""
+
+    def register(check: Callable[[Sources], Iterable[Problem]]) -> Lint:
+        entry = Lint(name, description, check)
+        LINTS.append(entry)
+        return entry
+
+    return register
+
+
+def run_lints(sources: Sources, only: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem every registered lint (or those named in *only*) finds."""
+    wanted = set(only) if only is not None else None
+    problems: list[Problem] = []
+    for entry in LINTS:
+        if wanted is None or entry.name in wanted:
+            problems.extend(entry.check(sources))
+    return problems
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@lint("file-id", "The id of a family, product or plan equals its file name.")
+def check_file_ids(src: Sources) -> Iterator[Problem]:
+    for docs in (src.families, src.products, src.plans):
+        for stem, doc in docs.items():
+            if doc.data["id"] != stem:
+                yield doc.problem(
+                    ("id",),
+                    "id-mismatch",
+                    f"id '{doc.data['id']}' differs from the file name '{stem}.yaml'",
+                    hint=f"rename the file or set id: {stem}",
+                )
+
+
+@lint("unique-ids", "Ids within a vocabulary list (regions, components, incidents, categories) are unique.")
+def check_unique_ids(src: Sources) -> Iterator[Problem]:
+    lists = [(src.regions, "regions"), (src.components, "components"), (src.incidents, "incidents")]
+    lists.append((src.catalog, "categories"))
+    for doc, key in lists:
+        if doc is None:
+            continue
+        first: dict[str, int] = {}
+        for index, entry in enumerate(doc.data[key]):
+            if entry["id"] in first:
+                line = doc.mark((key, first[entry["id"]])).line
+                yield doc.problem(
+                    (key, index, "id"), "duplicate-id", f"id '{entry['id']}' is already used on line {line}"
+                )
+            else:
+                first[entry["id"]] = index
+
+
+@lint("references", "Every id a file names (family, category, component, plan, region) exists.")
+def check_references(src: Sources) -> Iterator[Problem]:
+    categories = src.categories
+    components = src.vocabulary("components")
+    regions = src.vocabulary("regions")
+    if src.catalog and src.regions and src.catalog.data["default_region"] not in regions:
+        region = src.catalog.data["default_region"]
+        yield src.catalog.problem(
+            ("default_region",), "unknown-region", f"region '{region}' does not exist{did_you_mean(region, regions)}"
+        )
+    for doc in src.families.values():
+        category = doc.data["category"]
+        if src.catalog and category not in categories:
+            yield doc.problem(
+                ("category",),
+                "unknown-category",
+                f"category '{category}' does not exist{did_you_mean(category, categories)}",
+            )
+        yield from _component_refs(doc, components, src)
+    for doc in src.products.values():
+        family = doc.data["family"]
+        if family not in src.families:
+            yield doc.problem(
+                ("family",),
+                "unknown-family",
+                f"family '{family}' does not exist{did_you_mean(family, src.families)}",
+            )
+        yield from _component_refs(doc, components, src)
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            if offer["plan"] not in src.plans:
+                yield doc.problem(
+                    ("offers", index, "plan"),
+                    "unknown-plan",
+                    f"plan '{offer['plan']}' does not exist{did_you_mean(offer['plan'], src.plans)}",
+                )
+            if src.regions and offer["region"] not in regions:
+                yield doc.problem(
+                    ("offers", index, "region"),
+                    "unknown-region",
+                    f"region '{offer['region']}' does not exist{did_you_mean(offer['region'], regions)}",
+                )
+    for doc in src.plans.values():
+        for index, renewed in enumerate(doc.data.get("renews", [])):
+            if renewed not in src.plans:
+                yield doc.problem(
+                    ("renews", index),
+                    "unknown-plan",
+                    f"plan '{renewed}' does not exist{did_you_mean(renewed, src.plans)}",
+                )
+        for v_index, version in enumerate(doc.data["versions"]):
+            for category in version.get("allowances", {}):
+                if src.catalog and category not in categories:
+                    yield doc.problem(
+                        ("versions", v_index, "allowances", category),
+                        "unknown-category",
+                        f"category '{category}' does not exist{did_you_mean(category, categories)}",
+                        key=True,
+                    )
+
+
+def _component_refs(doc: Document, components: dict[str, Any], src: Sources) -> Iterator[Problem]:
+    if src.components is None:
+        return
+    for index, component in enumerate(doc.data.get("covered_components", [])):
+        if component not in components:
+            yield doc.problem(
+                ("covered_components", index),
+                "unknown-component",
+                f"component '{component}' does not exist{did_you_mean(component, components)}",
+            )
+        elif components[component].get("never_covered"):
+            yield doc.problem(
+                ("covered_components", index),
+                "never-covered",
+                f"component '{component}' is marked never_covered in components.yaml",
+            )
+
+
+@lint("dated-order", "Dated entries (plan versions, flyaway eligibility) are oldest first, no two on one date.")
+def check_dated_order(src: Sources) -> Iterator[Problem]:
+    for doc in src.plans.values():
+        yield from _ordered(doc, ("versions",), doc.data["versions"])
+    for doc in src.products.values():
+        yield from _ordered(doc, ("flyaway",), doc.data.get("flyaway", []))
+
+
+def _ordered(doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]) -> Iterator[Problem]:
+    previous: tuple[dt.date, int] | None = None
+    for index, entry in enumerate(entries):
+        day = _date(entry["from"])
+        if previous and day == previous[0]:
+            line = doc.mark((*path, previous[1], "from")).line
+            yield doc.problem(
+                (*path, index, "from"), "duplicate-date", f"two entries start on {day} (the other on line {line})"
+            )
+        elif previous and day < previous[0]:
+            yield doc.problem(
+                (*path, index, "from"),
+                "date-order",
+                f"{day} comes before the previous entry's {previous[0]}; list entries oldest first",
+            )
+        previous = (day, index)
+
+
+@lint("offer-terms", "An offer's terms date is the start of a version of its plan, one in which the plan is sold.")
+def check_offer_terms(src: Sources) -> Iterator[Problem]:
+    for doc in src.products.values():
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            if "terms" not in offer or offer["plan"] not in src.plans:
+                continue
+            versions = {v["from"]: v for v in src.plan_versions(offer["plan"])}
+            version = versions.get(offer["terms"])
+            if version is None:
+                known = ", ".join(sorted(versions))
+                yield doc.problem(
+                    ("offers", index, "terms"),
+                    "unknown-terms",
+                    f"plan '{offer['plan']}' has no version starting {offer['terms']} (versions: {known})",
+                )
+            elif version.get("sold", True) is False:
+                yield doc.problem(
+                    ("offers", index, "terms"),
+                    "not-sold",
+                    f"plan '{offer['plan']}' is not sold under its version of {offer['terms']}",
+                )
+
+
+@lint("fee-table", "An offer's fees match the replacement count its plan version gives the product's category.")
+def check_fee_tables(src: Sources) -> Iterator[Problem]:
+    for doc in src.products.values():
+        category = src.product_category(doc)
+        if category is None:
+            continue
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            versions = [v for v in src.plan_versions(offer["plan"]) if v.get("sold", True)]
+            if "terms" in offer:
+                versions = [v for v in versions if v["from"] == offer["terms"]]
+            counts = {
+                v["allowances"][category]["replacements"]: v
+                for v in versions
+                if category in v.get("allowances", {})
+            }
+            needs_allowance = "fees" in offer or "fee_each" in offer or "flyaway_fee" in offer
+            if versions and not counts and needs_allowance:
+                when = f"version {offer['terms']}" if "terms" in offer else "any version"
+                yield doc.problem(
+                    ("offers", index),
+                    "no-allowance",
+                    f"plan '{offer['plan']}' ({when}) gives no replacements to category '{category}'",
+                )
+                continue
+            if "fees" not in offer or not counts:
+                continue
+            listed = len(offer["fees"])
+            if listed in counts:
+                continue
+            wanted = " or ".join(str(c) for c in sorted(counts))
+            if listed < max(counts) and "partial_fees" in offer:
+                continue
+            yield doc.problem(
+                ("offers", index, "fees"),
+                "fee-count",
+                f"{listed} fee(s) listed but the plan gives {wanted} replacement(s)",
+                hint="list one fee per replacement, use fee_each for a flat fee, or explain a gap in partial_fees",
+            )
+
+
+@lint("allowances", "A flyaway sub-allowance never exceeds the replacements it is part of.")
+def check_allowances(src: Sources) -> Iterator[Problem]:
+    for doc in src.plans.values():
+        for v_index, version in enumerate(doc.data["versions"]):
+            for category, allowance in version.get("allowances", {}).items():
+                if allowance.get("flyaway", 0) > allowance["replacements"]:
+                    yield doc.problem(
+                        ("versions", v_index, "allowances", category, "flyaway"),
+                        "flyaway-exceeds",
+                        f"{allowance['flyaway']} flyaway replacements exceed the {allowance['replacements']} replacements",
+                    )
+
+
+@lint("flyaway-fees", "A flyaway fee is only published for a model that is on a flyaway list at some date.")
+def check_flyaway_fees(src: Sources) -> Iterator[Problem]:
+    for doc in src.products.values():
+        ever = any(e["eligible"] for e in doc.data.get("flyaway", []))
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            if "flyaway_fee" in offer and not ever:
+                yield doc.problem(
+                    ("offers", index, "flyaway_fee"),
+                    "flyaway-not-eligible",
+                    "a flyaway fee is given but the model is never on a flyaway list",
+                    severity=Severity.WARNING,
+                )
+
+
+@lint("currencies", "Currencies are ISO 4217 codes and locales are ones Babel knows; a stated currency differs from the region's.")
+def check_currencies(src: Sources) -> Iterator[Problem]:
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import list_currencies
+
+    known = list_currencies()
+    regions = src.vocabulary("regions")
+    if src.regions:
+        for index, region in enumerate(src.regions.data["regions"]):
+            if region["currency"] not in known:
+                yield src.regions.problem(
+                    ("regions", index, "currency"), "unknown-currency", f"'{region['currency']}' is not an ISO 4217 currency"
+                )
+            try:
+                Locale.parse(region["locale"])
+            except (UnknownLocaleError, ValueError):
+                yield src.regions.problem(
+                    ("regions", index, "locale"), "unknown-locale", f"locale '{region['locale']}' is unknown"
+                )
+    for doc in src.products.values():
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            currency = offer.get("currency")
+            if currency is None:
+                continue
+            if currency not in known:
+                yield doc.problem(
+                    ("offers", index, "currency"), "unknown-currency", f"'{currency}' is not an ISO 4217 currency"
+                )
+            elif offer["region"] in regions and regions[offer["region"]]["currency"] == currency:
+                yield doc.problem(
+                    ("offers", index, "currency"),
+                    "redundant-currency",
+                    f"{currency} is already the currency of region '{offer['region']}'",
+                    severity=Severity.WARNING,
+                    hint="leave 'currency' out: an offer's currency is its region's unless stated",
+                )
