@@ -90,6 +90,10 @@ class LookupProblem(KeyError):
         return self.message
 
 
+class UnknownId(LookupProblem):
+    """An id the catalog does not have (a caller's mistake, not a gap in the catalog)."""
+
+
 def format_json_path(path: Iterable[str | int]) -> str:
     """Render a path tuple as ``$.a[0].b``."""
     out = "$"
@@ -110,9 +114,9 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{best}'?)" if best else ""
 
 
-def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> LookupProblem:
+def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownId:
     """The error for an id the catalog does not know, with the closest ids."""
     known = sorted(known)
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     tail = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return LookupProblem(f"unknown {kind} '{wanted}'{tail}")
+    return UnknownId(f"unknown {kind} '{wanted}'{tail}")
