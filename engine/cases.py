@@ -160,8 +160,17 @@ def compare(expected: Any, actual: Any, path: str = "") -> Iterator[str]:
         if _number(expected) != _number(actual):
             yield f"{here}: expected {expected}, got {actual}"
         return
+    if isinstance(expected, str) and isinstance(actual, str):
+        # Locales put non-breaking spaces in money ("289,00\u00a0zł"); a case may type a plain one.
+        if _spaces(expected) != _spaces(actual):
+            yield f"{here}: expected {expected!r}, got {actual!r}"
+        return
     if expected != actual:
         yield f"{here}: expected {expected!r}, got {actual!r}"
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def _number(value: Any) -> Decimal | None:
