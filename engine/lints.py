@@ -26,6 +26,16 @@ class Sources:
     families: dict[str, Document] = field(default_factory=dict)
     products: dict[str, Document] = field(default_factory=dict)
     plans: dict[str, Document] = field(default_factory=dict)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+
+    def exists(self, kind: str, stem: str) -> bool:
+        """Whether a file of *kind* (family, product, plan) has this id, valid or not.
+
+        A file that failed to read or validate has already been reported; naming it elsewhere is
+        not a second mistake.
+        """
+        table = {"family": self.families, "product": self.products, "plan": self.plans}[kind]
+        return stem in table or (kind, stem) in self.broken
 
     def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
         """The entries of a vocabulary list (regions, components, incidents) by id."""
@@ -137,7 +147,7 @@ def check_references(src: Sources) -> Iterator[Problem]:
         yield from _component_refs(doc, components, src)
     for doc in src.products.values():
         family = doc.data["family"]
-        if family not in src.families:
+        if not src.exists("family", family):
             yield doc.problem(
                 ("family",),
                 "unknown-family",
@@ -145,7 +155,7 @@ def check_references(src: Sources) -> Iterator[Problem]:
             )
         yield from _component_refs(doc, components, src)
         for index, offer in enumerate(doc.data.get("offers", [])):
-            if offer["plan"] not in src.plans:
+            if not src.exists("plan", offer["plan"]):
                 yield doc.problem(
                     ("offers", index, "plan"),
                     "unknown-plan",
@@ -159,7 +169,7 @@ def check_references(src: Sources) -> Iterator[Problem]:
                 )
     for doc in src.plans.values():
         for index, renewed in enumerate(doc.data.get("renews", [])):
-            if renewed not in src.plans:
+            if not src.exists("plan", renewed):
                 yield doc.problem(
                     ("renews", index),
                     "unknown-plan",
@@ -247,7 +257,7 @@ def check_offer_terms(src: Sources) -> Iterator[Problem]:
 def check_fee_tables(src: Sources) -> Iterator[Problem]:
     for doc in src.products.values():
         category = src.product_category(doc)
-        if category is None:
+        if category is None or category not in src.categories:
             continue
         for index, offer in enumerate(doc.data.get("offers", [])):
             versions = [v for v in src.plan_versions(offer["plan"]) if v.get("sold", True)]

@@ -120,6 +120,7 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
         for kind, file in files:
             doc = _read_valid(file, kind, schemas, cache, report.problems)
             if doc is None:
+                sources.broken.add((kind, file.stem))
                 continue
             if kind == "cases":
                 report.cases += len(doc.data)

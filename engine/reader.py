@@ -317,6 +317,9 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
             file, line, column, "yaml-tab", "a tab character cannot indent YAML", hint="indent with spaces"
         )
     context = f" {exc.context}" if exc.context else ""
+    started = exc.context_mark
+    if started is not None and exc.context and started.line + 1 != line:
+        context += f" that starts on line {started.line + 1}"
     return Problem(file, line, column, "yaml-syntax", f"{problem}{context}".strip())
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from engine.problems import Problem, did_you_mean
+from engine.problems import Problem, did_you_mean, suggest
 from engine.reader import Document
 
 KINDS: dict[str, str] = {
@@ -103,8 +103,10 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
             yield doc.problem((*path, key), "unknown-key", message, key=True)
         return
     if kind == "required" and isinstance(error.instance, dict):
+        extras = [k for k in error.instance if k not in schema.get("properties", {})]
         for key in error.validator_value:
-            if key not in error.instance:
+            # A typo'd key is reported once, as an unknown key with a suggestion.
+            if key not in error.instance and not suggest(key, extras):
                 yield doc.problem(path, "missing-key", f"missing required key '{key}'", key=bool(path))
         return
     if kind == "not" and isinstance(error.instance, dict):
