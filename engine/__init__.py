@@ -4,11 +4,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from engine.catalog import Catalog, Quote  # noqa: E402
-from engine.loader import Report, check, load  # noqa: E402
-from engine.model import Offer, Plan, PlanVersion, Product, Region, Terms  # noqa: E402
-from engine.money import Money  # noqa: E402
-from engine.problems import CatalogError, LookupProblem, Problem, Severity  # noqa: E402
+from engine.catalog import Catalog, Quote
+from engine.loader import Report, check, load
+from engine.model import Offer, Plan, PlanVersion, Product, Region, Terms
+from engine.money import Money
+from engine.problems import CatalogError, LookupProblem, Problem, Severity
 
 __all__ = [
     "Catalog",

@@ -15,9 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.reader import Document, Mark
+from engine.reader import Document
 
-FORMAT = "1"
+FORMAT = "2"
 
 
 def cache_dir(catalog_root: Path) -> Path | None:
@@ -55,8 +55,7 @@ class DocumentCache:
         if self.directory is None:
             return None
         try:
-            entry = json.loads((self.directory / f"{key}.json").read_text("utf-8"))
-            doc = _decode_document(entry, file)
+            doc = _decode_document((self.directory / f"{key}.json").read_text("utf-8"), file)
         except (OSError, ValueError, KeyError, TypeError):
             self.misses += 1
             return None
@@ -88,26 +87,21 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if len(value) == 1 and "$decimal" in value:
-            return Decimal(value["$decimal"])
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    return value
+def _decimal_hook(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1 and "$decimal" in obj:
+        return Decimal(obj["$decimal"])
+    return obj
 
 
 def _encode_document(doc: Document) -> dict[str, Any]:
     return {
         "data": _encode(doc.data),
-        "positions": [[list(p), m.line, m.column, m.style] for p, m in doc.positions.items()],
-        "keys": [[list(p), m.line, m.column] for p, m in doc.key_positions.items()],
+        "positions": doc.positions,
+        "keys": doc.key_positions,
         "lines": list(doc.lines),
     }
 
 
-def _decode_document(entry: dict[str, Any], file: str) -> Document:
-    positions = {tuple(p): Mark(line, col, style) for p, line, col, style in entry["positions"]}
-    keys = {tuple(p): Mark(line, col) for p, line, col in entry["keys"]}
-    return Document(file, _decode(entry["data"]), positions, keys, tuple(entry["lines"]))
+def _decode_document(text: str, file: str) -> Document:
+    entry = json.loads(text, object_hook=_decimal_hook)
+    return Document(file, entry["data"], entry["positions"], entry["keys"], tuple(entry["lines"]))

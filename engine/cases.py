@@ -72,7 +72,9 @@ def read_cases(files: Iterable[Path]) -> list[Case]:
         try:
             raw = file.read_bytes()
         except OSError as exc:
-            problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"))
+            problems.append(
+                Problem(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+            )
             continue
         doc, found = read_bytes(shown, raw)
         if doc is None:
@@ -84,7 +86,11 @@ def read_cases(files: Iterable[Path]) -> list[Case]:
             continue
         for index, entry in enumerate(doc.data):
             kind = next(k for k in ("decide", "quote", "terms") if k in entry)
-            query = entry[kind] if kind != "decide" else {"decision": entry["decide"], **entry.get("facts", {})}
+            query = (
+                entry[kind]
+                if kind != "decide"
+                else {"decision": entry["decide"], **entry.get("facts", {})}
+            )
             cases.append(
                 Case(entry["name"], kind, query, entry["expect"], shown, doc.mark((index,)).line)
             )
@@ -109,7 +115,12 @@ def answer(catalog: Catalog, case: Case) -> tuple[Any, str | None]:
             quote = catalog.price_quote(q["product"], q["plan"], q["region"], on)
         else:
             quote = catalog.fee_quote(
-                q["product"], q["plan"], q["region"], q.get("replacement", 1), q.get("flyaway", False), on
+                q["product"],
+                q["plan"],
+                q["region"],
+                q.get("replacement", 1),
+                q.get("flyaway", False),
+                on,
             )
         return quote.to_json(catalog.region(q["region"])), str(quote.offer.location)
     decide = getattr(catalog, "decide", None)
@@ -129,9 +140,13 @@ def run_case(catalog: Catalog, case: Case) -> Outcome:
         if expected_error is not None and str(expected_error).lower() in str(problem).lower():
             return Outcome(case, True, actual={"error": str(problem)})
         want = f"an error containing {expected_error!r}" if expected_error else "an answer"
-        return Outcome(case, False, [f"expected {want}, got error: {problem}"], {"error": str(problem)})
+        return Outcome(
+            case, False, [f"expected {want}, got error: {problem}"], {"error": str(problem)}
+        )
     if expected_error is not None:
-        return Outcome(case, False, [f"expected an error containing {expected_error!r}, got {actual}"], actual)
+        return Outcome(
+            case, False, [f"expected an error containing {expected_error!r}, got {actual}"], actual
+        )
     mismatches = list(compare(case.expect, actual))
     return Outcome(case, not mismatches, mismatches, actual, decided_by)
 
@@ -156,7 +171,11 @@ def compare(expected: Any, actual: Any, path: str = "") -> Iterator[str]:
         for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
             yield from compare(e, a, f"{path}[{index}]")
         return
-    if _number(expected) is not None and _number(actual) is not None and not isinstance(expected, bool):
+    if (
+        _number(expected) is not None
+        and _number(actual) is not None
+        and not isinstance(expected, bool)
+    ):
         if _number(expected) != _number(actual):
             yield f"{here}: expected {expected}, got {actual}"
         return

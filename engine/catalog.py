@@ -125,7 +125,8 @@ class Catalog:
         return [
             p
             for p in self._products.values()
-            if (family is None or p.family == family) and (category is None or p.category == category)
+            if (family is None or p.family == family)
+            and (category is None or p.category == category)
         ]
 
     # -- terms -----------------------------------------------------------------------------
@@ -154,7 +155,9 @@ class Catalog:
         day = on or dt.date.today()
         version = self.version(plan, day)
         if not version.sold:
-            raise LookupProblem(f"plan '{plan.id}' was not sold on {day} (withdrawn from {version.start})")
+            raise LookupProblem(
+                f"plan '{plan.id}' was not sold on {day} (withdrawn from {version.start})"
+            )
         allowance = version.allowances.get(product.category)
         if allowance is None:
             raise LookupProblem(
@@ -250,7 +253,11 @@ class Catalog:
         return self.fee_quote(product, plan, region, replacement, flyaway, on).money
 
     def price_quote(
-        self, product: str | Product, plan: str | Plan, region: str | None = None, on: dt.date | None = None
+        self,
+        product: str | Product,
+        plan: str | Plan,
+        region: str | None = None,
+        on: dt.date | None = None,
     ) -> Quote:
         """The plan's price, with its offer."""
         product, plan = self.product(product), self.plan(plan)
@@ -259,7 +266,11 @@ class Catalog:
         return self._best(product, plan, reg, version, lambda o: o.price, "plan price")
 
     def price(
-        self, product: str | Product, plan: str | Plan, region: str | None = None, on: dt.date | None = None
+        self,
+        product: str | Product,
+        plan: str | Plan,
+        region: str | None = None,
+        on: dt.date | None = None,
     ) -> Money:
         """What the plan costs for the product in the region under the terms of *on*."""
         return self.price_quote(product, plan, region, on).money
@@ -285,7 +296,9 @@ class Catalog:
                 offer = min(ranked, key=lambda r: (r[0], r[1]))[2]
                 return Quote(pick(offer), offer, version, era_matched)
         where = f"'{product.id}' with '{plan.id}' in {region.name}"
-        others = sorted({o.terms.isoformat() for o in candidates if o.terms and pick(o) is not None})
+        others = sorted(
+            {o.terms.isoformat() for o in candidates if o.terms and pick(o) is not None}
+        )
         tail = f"; published under the terms of {', '.join(others)} only" if others else ""
         raise LookupProblem(
             f"no published {what} for {where} under the terms of {version.start} ({version.label}){tail}"

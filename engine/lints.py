@@ -108,7 +108,10 @@ def check_file_ids(src: Sources) -> Iterator[Problem]:
                 )
 
 
-@lint("unique-ids", "Ids within a vocabulary list (regions, components, incidents, categories) are unique.")
+@lint(
+    "unique-ids",
+    "Ids within a vocabulary list (regions, components, incidents, categories) are unique.",
+)
 def check_unique_ids(src: Sources) -> Iterator[Problem]:
     lists = [(src.regions, "regions"), (src.components, "components"), (src.incidents, "incidents")]
     lists.append((src.catalog, "categories"))
@@ -120,7 +123,9 @@ def check_unique_ids(src: Sources) -> Iterator[Problem]:
             if entry["id"] in first:
                 line = doc.mark((key, first[entry["id"]])).line
                 yield doc.problem(
-                    (key, index, "id"), "duplicate-id", f"id '{entry['id']}' is already used on line {line}"
+                    (key, index, "id"),
+                    "duplicate-id",
+                    f"id '{entry['id']}' is already used on line {line}",
                 )
             else:
                 first[entry["id"]] = index
@@ -134,7 +139,9 @@ def check_references(src: Sources) -> Iterator[Problem]:
     if src.catalog and src.regions and src.catalog.data["default_region"] not in regions:
         region = src.catalog.data["default_region"]
         yield src.catalog.problem(
-            ("default_region",), "unknown-region", f"region '{region}' does not exist{did_you_mean(region, regions)}"
+            ("default_region",),
+            "unknown-region",
+            f"region '{region}' does not exist{did_you_mean(region, regions)}",
         )
     for doc in src.families.values():
         category = doc.data["category"]
@@ -204,7 +211,10 @@ def _component_refs(doc: Document, components: dict[str, Any], src: Sources) -> 
             )
 
 
-@lint("dated-order", "Dated entries (plan versions, flyaway eligibility) are oldest first, no two on one date.")
+@lint(
+    "dated-order",
+    "Dated entries (plan versions, flyaway eligibility) are oldest first, no two on one date.",
+)
 def check_dated_order(src: Sources) -> Iterator[Problem]:
     for doc in src.plans.values():
         yield from _ordered(doc, ("versions",), doc.data["versions"])
@@ -212,14 +222,18 @@ def check_dated_order(src: Sources) -> Iterator[Problem]:
         yield from _ordered(doc, ("flyaway",), doc.data.get("flyaway", []))
 
 
-def _ordered(doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]) -> Iterator[Problem]:
+def _ordered(
+    doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]
+) -> Iterator[Problem]:
     previous: tuple[dt.date, int] | None = None
     for index, entry in enumerate(entries):
         day = _date(entry["from"])
         if previous and day == previous[0]:
             line = doc.mark((*path, previous[1], "from")).line
             yield doc.problem(
-                (*path, index, "from"), "duplicate-date", f"two entries start on {day} (the other on line {line})"
+                (*path, index, "from"),
+                "duplicate-date",
+                f"two entries start on {day} (the other on line {line})",
             )
         elif previous and day < previous[0]:
             yield doc.problem(
@@ -230,7 +244,10 @@ def _ordered(doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]
         previous = (day, index)
 
 
-@lint("offer-terms", "An offer's terms date is the start of a version of its plan, one in which the plan is sold.")
+@lint(
+    "offer-terms",
+    "An offer's terms date is the start of a version of its plan, one in which the plan is sold.",
+)
 def check_offer_terms(src: Sources) -> Iterator[Problem]:
     for doc in src.products.values():
         for index, offer in enumerate(doc.data.get("offers", [])):
@@ -253,7 +270,10 @@ def check_offer_terms(src: Sources) -> Iterator[Problem]:
                 )
 
 
-@lint("fee-table", "An offer's fees match the replacement count its plan version gives the product's category.")
+@lint(
+    "fee-table",
+    "An offer's fees match the replacement count its plan version gives the product's category.",
+)
 def check_fee_tables(src: Sources) -> Iterator[Problem]:
     for doc in src.products.values():
         category = src.product_category(doc)
@@ -306,7 +326,10 @@ def check_allowances(src: Sources) -> Iterator[Problem]:
                     )
 
 
-@lint("flyaway-fees", "A flyaway fee is only published for a model that is on a flyaway list at some date.")
+@lint(
+    "flyaway-fees",
+    "A flyaway fee is only published for a model that is on a flyaway list at some date.",
+)
 def check_flyaway_fees(src: Sources) -> Iterator[Problem]:
     for doc in src.products.values():
         ever = any(e["eligible"] for e in doc.data.get("flyaway", []))
@@ -320,7 +343,10 @@ def check_flyaway_fees(src: Sources) -> Iterator[Problem]:
                 )
 
 
-@lint("currencies", "Currencies are ISO 4217 codes and locales are ones Babel knows; a stated currency differs from the region's.")
+@lint(
+    "currencies",
+    "Currencies are ISO 4217 codes and locales are ones Babel knows; a stated currency differs from the region's.",
+)
 def check_currencies(src: Sources) -> Iterator[Problem]:
     from babel import Locale, UnknownLocaleError
     from babel.numbers import list_currencies
@@ -331,13 +357,17 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
         for index, region in enumerate(src.regions.data["regions"]):
             if region["currency"] not in known:
                 yield src.regions.problem(
-                    ("regions", index, "currency"), "unknown-currency", f"'{region['currency']}' is not an ISO 4217 currency"
+                    ("regions", index, "currency"),
+                    "unknown-currency",
+                    f"'{region['currency']}' is not an ISO 4217 currency",
                 )
             try:
                 Locale.parse(region["locale"])
             except (UnknownLocaleError, ValueError):
                 yield src.regions.problem(
-                    ("regions", index, "locale"), "unknown-locale", f"locale '{region['locale']}' is unknown"
+                    ("regions", index, "locale"),
+                    "unknown-locale",
+                    f"locale '{region['locale']}' is unknown",
                 )
     for doc in src.products.values():
         for index, offer in enumerate(doc.data.get("offers", [])):
@@ -346,7 +376,9 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
                 continue
             if currency not in known:
                 yield doc.problem(
-                    ("offers", index, "currency"), "unknown-currency", f"'{currency}' is not an ISO 4217 currency"
+                    ("offers", index, "currency"),
+                    "unknown-currency",
+                    f"'{currency}' is not an ISO 4217 currency",
                 )
             elif offer["region"] in regions and regions[offer["region"]]["currency"] == currency:
                 yield doc.problem(

@@ -71,32 +71,48 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
         if path.is_file():
             found.append((kind, path))
         else:
-            problems.append(Problem(display_path(path), 1, 1, "missing-file", f"the catalog needs {name}"))
+            problems.append(
+                Problem(display_path(path), 1, 1, "missing-file", f"the catalog needs {name}")
+            )
     for folder, kind in FOLDERS.items():
         for path in sorted((root / folder).glob("*")):
             if path.suffix == ".yaml" and path.is_file():
                 found.append((kind, path))
             elif path.suffix == ".yml":
                 problems.append(
-                    Problem(display_path(path), 1, 1, "stray-file", "catalog files end in .yaml; this one is ignored",
-                            severity=Severity.WARNING)
+                    Problem(
+                        display_path(path),
+                        1,
+                        1,
+                        "stray-file",
+                        "catalog files end in .yaml; this one is ignored",
+                        severity=Severity.WARNING,
+                    )
                 )
     for path in sorted(root.glob("*.y*ml")):
         if path.name not in SINGLE_FILES:
             problems.append(
-                Problem(display_path(path), 1, 1, "stray-file", f"'{path.name}' is not a catalog file; it is ignored",
-                        severity=Severity.WARNING)
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    "stray-file",
+                    f"'{path.name}' is not a catalog file; it is ignored",
+                    severity=Severity.WARNING,
+                )
             )
     return found, problems
 
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
+    """No collections during a bulk load; what it built lives long, so it is frozen out of later ones."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -114,7 +130,9 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
     files, problems = find_files(root)
     report.problems.extend(problems)
     report.files = len(files)
-    cache = DocumentCache(cache_dir(root) if use_cache else None, f"{__version__}:{schemas.fingerprint}")
+    cache = DocumentCache(
+        cache_dir(root) if use_cache else None, f"{__version__}:{schemas.fingerprint}"
+    )
     sources = Sources()
     with _gc_paused():
         for kind, file in files:
@@ -125,9 +143,9 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
             if kind == "cases":
                 report.cases += len(doc.data)
             elif kind in ("family", "product", "plan"):
-                {"family": sources.families, "product": sources.products, "plan": sources.plans}[kind][
-                    file.stem
-                ] = doc
+                {"family": sources.families, "product": sources.products, "plan": sources.plans}[
+                    kind
+                ][file.stem] = doc
             else:
                 setattr(sources, kind, doc)
         report.cache_hits = cache.hits

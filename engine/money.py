@@ -14,12 +14,8 @@ class Money:
     amount: Decimal
     currency: str
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
-            object.__setattr__(self, "amount", Decimal(str(self.amount)))
-
     @classmethod
-    def of(cls, amount: int | str | Decimal, currency: str) -> Money:
+    def of(cls, amount: int | str | Decimal | float, currency: str) -> Money:
         """Money from an int, a numeric string or a Decimal (never a float)."""
         if isinstance(amount, float):
             raise TypeError("money is never built from a float; pass a string or a Decimal")
@@ -35,7 +31,9 @@ class Money:
 
     def _same_currency(self, other: Money) -> None:
         if not isinstance(other, Money) or other.currency != self.currency:
-            raise ValueError(f"cannot combine {self.currency} with {getattr(other, 'currency', other)!r}")
+            raise ValueError(
+                f"cannot combine {self.currency} with {getattr(other, 'currency', other)!r}"
+            )
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"

@@ -56,13 +56,15 @@ _CoreResolver.add_implicit_resolver(
     ),
     list("-+.0123456789"),
 )
-_CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 _CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 try:
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 
-    class _Loader(_Parser, _CoreResolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, _CoreResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _CoreResolver.__init__(self)
@@ -94,14 +96,23 @@ class Mark:
     style: str | None = None
 
 
+def path_key(path: JsonPath) -> str:
+    """The key of a JSON path in a Document's position tables."""
+    return "\x1f".join(map(str, path))
+
+
 @dataclass
 class Document:
-    """One catalog file: its data and the position of every value and key in it."""
+    """One catalog file: its data and the position of every value and key in it.
+
+    Positions are kept as ``path_key(path) -> (line, column[, style])`` so that a cached
+    document decodes without a Python loop over its values.
+    """
 
     file: str
     data: Any
-    positions: dict[JsonPath, Mark] = field(default_factory=dict)
-    key_positions: dict[JsonPath, Mark] = field(default_factory=dict)
+    positions: dict[str, Any] = field(default_factory=dict)
+    key_positions: dict[str, Any] = field(default_factory=dict)
     lines: tuple[str, ...] = ()
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
@@ -109,12 +120,14 @@ class Document:
         table = self.key_positions if key else self.positions
         probe = tuple(path)
         while probe:
-            if probe in table:
-                return table[probe]
-            if not key and probe in self.positions:
-                return self.positions[probe]
+            found = table.get(path_key(probe))
+            if found is None and key:
+                found = self.positions.get(path_key(probe))
+            if found is not None:
+                return Mark(*found)
             probe = probe[:-1]
-        return self.positions.get((), Mark(1, 1))
+        root = self.positions.get("")
+        return Mark(*root) if root is not None else Mark(1, 1)
 
     def problem(
         self, path: JsonPath, code: str, message: str, *, key: bool = False, **kw: Any
@@ -152,12 +165,14 @@ class _Builder:
 
     def __init__(self, file: str):
         self.file = file
-        self.positions: dict[JsonPath, Mark] = {}
-        self.key_positions: dict[JsonPath, Mark] = {}
+        self.positions: dict[str, Any] = {}
+        self.key_positions: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self.count = 0
 
-    def fail(self, node: Node, code: str, message: str, path: JsonPath, hint: str | None = None) -> None:
+    def fail(
+        self, node: Node, code: str, message: str, path: JsonPath, hint: str | None = None
+    ) -> None:
         mark = node.start_mark
         self.problems.append(
             Problem(self.file, mark.line + 1, mark.column + 1, code, message, path=path, hint=hint)
@@ -168,10 +183,12 @@ class _Builder:
         if self.count > MAX_NODES:
             raise _Abort(node, "alias-bomb", f"more than {MAX_NODES} values after alias expansion")
         if depth > MAX_DEPTH:
-            raise _Abort(node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)")
+            raise _Abort(
+                node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)"
+            )
         mark = node.start_mark
         style = getattr(node, "style", None) if isinstance(node, ScalarNode) else None
-        self.positions.setdefault(path, Mark(mark.line + 1, mark.column + 1, style))
+        self.positions.setdefault(path_key(path), (mark.line + 1, mark.column + 1, style))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if isinstance(node, SequenceNode):
@@ -235,7 +252,7 @@ class _Builder:
                 )
                 continue
             seen[key] = line
-            self.key_positions[(*path, key)] = Mark(line, key_node.start_mark.column + 1)
+            self.key_positions[path_key((*path, key))] = (line, key_node.start_mark.column + 1)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         for key, value in merged.items():
             result.setdefault(key, value)
@@ -267,20 +284,28 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         line = head.count(b"\n") + 1
         column = exc.start - (head.rfind(b"\n") + 1) + 1
         return None, [
-            Problem(file, line, column, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text")
+            Problem(
+                file, line, column, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text"
+            )
         ]
 
 
 def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse *text* as one YAML document; the data, or every problem found."""
     try:
-        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - a safe, compose-only loader
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(file, exc)]
+        return None, [_syntax_problem(file, exc, text)]
     except yaml.reader.ReaderError as exc:
         line, column = _offset_to_position(text, exc.position)
         return None, [
-            Problem(file, line, column, "bad-character", f"character {exc.character!r} is not allowed in YAML")
+            Problem(
+                file,
+                line,
+                column,
+                "bad-character",
+                f"character {exc.character!r} is not allowed in YAML",
+            )
         ]
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML errors without a mark
         return None, [Problem(file, 1, 1, "yaml-syntax", str(exc))]
@@ -308,13 +333,20 @@ def read_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
     return read_text(file, text)
 
 
-def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem or "\t" in problem:
+    lines = text.splitlines()
+    at = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+    if at == "\t" or "'\\t'" in problem:
         return Problem(
-            file, line, column, "yaml-tab", "a tab character cannot indent YAML", hint="indent with spaces"
+            file,
+            line,
+            column,
+            "yaml-tab",
+            "a tab character cannot indent YAML",
+            hint="indent with spaces",
         )
     context = f" {exc.context}" if exc.context else ""
     started = exc.context_mark

@@ -51,20 +51,36 @@ class SchemaSet:
         return digest.hexdigest()[:16]
 
     def validator(self, kind: str) -> Any:
-        """A Draft 2020-12 validator for *kind*, with formats enforced and relative $refs resolved."""
+        """A Draft 2020-12 validator for *kind*, with formats enforced.
+
+        The schema's ``$ref``s are inlined once here: resolving them at every use costs more than
+        the rest of validation (DESIGN.md, Speed). The schemas have no recursive references.
+        """
         if kind not in self._validators:
             from jsonschema import Draft202012Validator
-            from referencing import Registry, Resource
 
-            registry: Registry[Any] = Registry().with_resources(
-                (name, Resource.from_contents(schema)) for name, schema in self.raw.items()
-            )
+            name = KINDS[kind]
+            schema = self._inline(self.raw[name], self.raw[name])
+            schema.pop("$defs", None)
             self._validators[kind] = Draft202012Validator(
-                self.raw[KINDS[kind]],
-                registry=registry,
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                schema, format_checker=Draft202012Validator.FORMAT_CHECKER
             )
         return self._validators[kind]
+
+    def _inline(self, node: Any, root: dict[str, Any]) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                file, _, pointer = node["$ref"].partition("#")
+                target_root = self.raw[file] if file else root
+                target: Any = target_root
+                for part in filter(None, pointer.split("/")):
+                    target = target[part]
+                siblings = {k: v for k, v in node.items() if k != "$ref"}
+                return {**self._inline(target, target_root), **siblings}
+            return {k: self._inline(v, root) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._inline(v, root) for v in node]
+        return node
 
     def check(self, doc: Document, kind: str) -> list[Problem]:
         """Every schema problem of *doc*, located."""
@@ -107,7 +123,9 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
         for key in error.validator_value:
             # A typo'd key is reported once, as an unknown key with a suggestion.
             if key not in error.instance and not suggest(key, extras):
-                yield doc.problem(path, "missing-key", f"missing required key '{key}'", key=bool(path))
+                yield doc.problem(
+                    path, "missing-key", f"missing required key '{key}'", key=bool(path)
+                )
         return
     if kind == "not" and isinstance(error.instance, dict):
         for keys, message in _MUTUALLY_EXCLUSIVE.items():
@@ -116,7 +134,9 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
                 return
     if kind == "format":
         what = "date" if error.validator_value == "date" else error.validator_value
-        yield doc.problem(path, f"invalid-{what}", f"'{error.instance}' is not a valid {what}", hint=hint)
+        yield doc.problem(
+            path, f"invalid-{what}", f"'{error.instance}' is not a valid {what}", hint=hint
+        )
         return
     if kind == "enum":
         allowed = [str(v) for v in error.validator_value]
@@ -136,7 +156,10 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
         return
     if kind == "pattern":
         yield doc.problem(
-            path, "bad-format", f"{error.instance!r} does not match {error.validator_value}", hint=hint
+            path,
+            "bad-format",
+            f"{error.instance!r} does not match {error.validator_value}",
+            hint=hint,
         )
         return
     if kind == "oneOf" and isinstance(error.instance, dict):

@@ -17,18 +17,38 @@ from .conftest import ROOT
 REFERENCE = ROOT.parent / "shared" / "reference" / "dji-care-refresh-fees.csv"
 
 REGIONS = {
-    "US": "us", "PL": "pl", "PL/EU": "pl", "CZ": "cz", "EU (FR)": "fr", "JP": "jp",
-    "UA (grey import)": "ua", "EU (CZ shop)": "cz", "UK": "gb", "EU (DE)": "de",
-    "EU (ES shop)": "es", "NZ": "nz", "EE": "ee", "SE": "se", "EU": "eu",
+    "US": "us",
+    "PL": "pl",
+    "PL/EU": "pl",
+    "CZ": "cz",
+    "EU (FR)": "fr",
+    "JP": "jp",
+    "UA (grey import)": "ua",
+    "EU (CZ shop)": "cz",
+    "UK": "gb",
+    "EU (DE)": "de",
+    "EU (ES shop)": "es",
+    "NZ": "nz",
+    "EE": "ee",
+    "SE": "se",
+    "EU": "eu",
 }
 PLANS = {
-    "1Y": ["care-refresh-1y"], "1Y?": ["care-refresh-1y"], "?": ["care-refresh-1y"],
-    "2Y": ["care-refresh-2y"], "CR+": ["care-refresh-plus"],
+    "1Y": ["care-refresh-1y"],
+    "1Y?": ["care-refresh-1y"],
+    "?": ["care-refresh-1y"],
+    "2Y": ["care-refresh-2y"],
+    "CR+": ["care-refresh-plus"],
     "1Y/2Y": ["care-refresh-1y", "care-refresh-2y"],
 }
-PRODUCTS = {"Pocket 2": ["osmo-pocket-2"], "Phantom 4 Pro / Pro V2.0": ["phantom-4-pro", "phantom-4-pro-v2"]}
+PRODUCTS = {
+    "Pocket 2": ["osmo-pocket-2"],
+    "Phantom 4 Pro / Pro V2.0": ["phantom-4-pro", "phantom-4-pro-v2"],
+}
 
-pytestmark = pytest.mark.skipif(not REFERENCE.is_file(), reason="the shared reference is beside the checkout")
+pytestmark = pytest.mark.skipif(
+    not REFERENCE.is_file(), reason="the shared reference is beside the checkout"
+)
 
 
 def rows() -> list[dict[str, str]]:
@@ -55,7 +75,9 @@ def matches(offer: Offer, row: dict[str, str]) -> bool:
     fees = [number(row[f"fee_{i}"]) for i in range(1, 5)]
     listed = [f for f in fees if f is not None]
     source = row["source"]
-    source_ok = offer.source == source or (source.startswith("URL-missing") and "not captured" in offer.source)
+    source_ok = offer.source == source or (
+        source.startswith("URL-missing") and "not captured" in offer.source
+    )
     return (
         source_ok
         and offer.currency == row["currency"].rstrip("?")
@@ -69,17 +91,33 @@ def test_the_reference_has_the_rows_this_test_expects() -> None:
     assert len(rows()) >= 80
 
 
-@pytest.mark.parametrize("row", rows(), ids=lambda r: f"{r['model']}-{r['plan']}-{r['region']}-{r['source'][-24:]}")
-def test_every_reference_row_is_an_offer_with_the_same_numbers(shipped: Catalog, row: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "row", rows(), ids=lambda r: f"{r['model']}-{r['plan']}-{r['region']}-{r['source'][-24:]}"
+)
+def test_every_reference_row_is_an_offer_with_the_same_numbers(
+    shipped: Catalog, row: dict[str, str]
+) -> None:
     for product_id in product_ids(row["model"]):
         for plan in PLANS[row["plan"]]:
             candidates = shipped.offers(product_id, region=REGIONS[row["region"]], plan=plan)
             found = [o for o in candidates if matches(o, row)]
             assert found, f"{product_id} {plan} {row['region']}: no offer matches {row}"
             doubtful = "?" in "".join(
-                row[k] for k in ("currency", "plan", "plan_price", "fee_1", "fee_2", "fee_3", "fee_4", "flyaway_fee")
+                row[k]
+                for k in (
+                    "currency",
+                    "plan",
+                    "plan_price",
+                    "fee_1",
+                    "fee_2",
+                    "fee_3",
+                    "fee_4",
+                    "flyaway_fee",
+                )
             ) or row["source"].startswith("URL-missing")
-            assert any(o.doubtful == doubtful for o in found), "a doubtful value must be flagged, a sure one not"
+            assert any(o.doubtful == doubtful for o in found), (
+                "a doubtful value must be flagged, a sure one not"
+            )
             years = set(re.findall(r"\d{4}", row["as_of"]))
             assert any(set(re.findall(r"\d{4}", o.checked)) <= years for o in found)
 
@@ -96,7 +134,15 @@ def test_every_model_of_the_reference_is_a_product(shipped: Catalog) -> None:
 
 
 def test_models_named_only_in_the_facts_are_products_too(shipped: Catalog) -> None:
-    named = ["mavic-3-cine", "mavic-3-pro-cine", "avata", "avata-2", "mini-4k", "inspire-3", "osmo-pocket-3"]
+    named = [
+        "mavic-3-cine",
+        "mavic-3-pro-cine",
+        "avata",
+        "avata-2",
+        "mini-4k",
+        "inspire-3",
+        "osmo-pocket-3",
+    ]
     assert {p.id for p in shipped.products()} >= set(named)
 
 
@@ -115,11 +161,29 @@ def test_the_flyaway_list_grows_over_time(shipped: Catalog) -> None:
     assert listed(dt.date(2021, 1, 26)) == set()
     assert listed(dt.date(2021, 2, 1)) == {"mini-2", "mavic-air-2"}
     assert listed(dt.date(2024, 6, 1)) == {
-        "mavic-3-pro", "mavic-3-pro-cine", "mini-2-se", "mini-3", "mavic-3-classic", "avata", "mini-3-pro",
-        "mavic-3", "mavic-3-cine", "air-2s", "mavic-air-2", "mini-2", "mini-se",
+        "mavic-3-pro",
+        "mavic-3-pro-cine",
+        "mini-2-se",
+        "mini-3",
+        "mavic-3-classic",
+        "avata",
+        "mini-3-pro",
+        "mavic-3",
+        "mavic-3-cine",
+        "air-2s",
+        "mavic-air-2",
+        "mini-2",
+        "mini-se",
     }
     assert listed(dt.date(2026, 11, 22)) >= {"avata-2", "mini-4-pro", "air-3", "mavic-4-pro"}
-    assert not listed(dt.date(2026, 11, 22)) & {"fpv", "mavic-mini", "mavic-air", "spark", "inspire-2", "neo"}
+    assert not listed(dt.date(2026, 11, 22)) & {
+        "fpv",
+        "mavic-mini",
+        "mavic-air",
+        "spark",
+        "inspire-2",
+        "neo",
+    }
 
 
 def test_the_remote_controller_is_never_covered(shipped: Catalog) -> None:

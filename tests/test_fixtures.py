@@ -22,7 +22,11 @@ def report_lines(root: Path) -> list[str]:
     lines = []
     for p in report.problems:
         file = Path(p.file)
-        rel = file.relative_to(root.resolve()) if file.is_absolute() else file.resolve().relative_to(root.resolve())
+        rel = (
+            file.relative_to(root.resolve())
+            if file.is_absolute()
+            else file.resolve().relative_to(root.resolve())
+        )
         lines.append(f"{rel.as_posix()}:{p.line}:{p.column}: {p.severity.value}[{p.code}]")
     return lines
 
@@ -68,4 +72,6 @@ def test_an_invalid_fixture_with_errors_never_loads(
 def test_every_lint_has_a_fixture_of_its_own() -> None:
     names = {c.name for c in CASES}
     for entry in LINTS:
-        assert any(n.startswith(entry.name + "-") for n in names), f"no fixture for lint {entry.name}"
+        assert any(n.startswith(entry.name + "-") for n in names), (
+            f"no fixture for lint {entry.name}"
+        )

@@ -17,7 +17,9 @@ def read(text: str) -> object:
 
 
 def problem_of(text: str | bytes) -> tuple[int, int, str, str]:
-    doc, problems = read_bytes("f.yaml", text) if isinstance(text, bytes) else read_text("f.yaml", text)
+    doc, problems = (
+        read_bytes("f.yaml", text) if isinstance(text, bytes) else read_text("f.yaml", text)
+    )
     assert doc is None and len(problems) == 1
     p = problems[0]
     return p.line, p.column, p.code, p.message
@@ -31,14 +33,27 @@ def test_money_is_read_as_exact_decimals() -> None:
 
 def test_scalars_follow_the_yaml_1_2_core_schema() -> None:
     data = read("region: no\nanswer: yes\nflag: true\nnothing: null\nday: 2023-07-13\nhex: 0x1F\n")
-    assert data == {"region": "no", "answer": "yes", "flag": True, "nothing": None, "day": "2023-07-13", "hex": 31}
+    assert data == {
+        "region": "no",
+        "answer": "yes",
+        "flag": True,
+        "nothing": None,
+        "day": "2023-07-13",
+        "hex": 31,
+    }
 
 
 def test_positions_map_every_json_path_to_line_and_column() -> None:
     doc, _ = read_text("f.yaml", "id: x\noffers:\n  - plan: a\n    fees: [1, 2]\n")
     assert doc is not None
-    assert (doc.mark(("offers", 0, "fees", 1)).line, doc.mark(("offers", 0, "fees", 1)).column) == (4, 15)
-    assert (doc.mark(("offers", 0, "plan"), key=True).line, doc.mark(("offers", 0, "plan"), key=True).column) == (3, 5)
+    assert (doc.mark(("offers", 0, "fees", 1)).line, doc.mark(("offers", 0, "fees", 1)).column) == (
+        4,
+        15,
+    )
+    assert (
+        doc.mark(("offers", 0, "plan"), key=True).line,
+        doc.mark(("offers", 0, "plan"), key=True).column,
+    ) == (3, 5)
 
 
 def test_a_position_inside_a_string_counts_quotes_and_block_indentation() -> None:
@@ -125,3 +140,11 @@ def test_a_second_document_is_an_error() -> None:
 
 def test_mapping_keys_must_be_plain() -> None:
     assert problem_of("? [a, b]\n: c\n")[2] == "bad-key"
+
+
+def test_the_c_parser_is_used_where_libyaml_is_built() -> None:
+    import yaml
+
+    from engine import reader
+
+    assert yaml.__with_libyaml__ == reader.C_LOADER

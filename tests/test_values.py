@@ -80,4 +80,6 @@ def test_parse_date_refuses_anything_but_yyyy_mm_dd(text: str) -> None:
 
 
 def test_money_ordering_is_by_amount_within_a_currency() -> None:
-    assert sorted([Money.of(199, "USD"), Money.of(Decimal("159.5"), "USD")])[0].amount == Decimal("159.5")
+    assert sorted([Money.of(199, "USD"), Money.of(Decimal("159.5"), "USD")])[0].amount == Decimal(
+        "159.5"
+    )

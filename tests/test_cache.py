@@ -1,0 +1,58 @@
+"""The document cache: an unchanged file is never parsed or validated twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import engine
+from engine.loader import check
+
+
+def test_a_second_check_reads_every_file_from_the_cache(minimal_copy: Path) -> None:
+    first = check(minimal_copy)
+    second = check(minimal_copy)
+    assert first.cache_hits == 0
+    assert second.cache_hits == first.files
+    assert [p.id for p in second.catalog.products()] == [p.id for p in first.catalog.products()]  # type: ignore[union-attr]
+
+
+def test_editing_one_file_rechecks_only_that_file(minimal_copy: Path) -> None:
+    check(minimal_copy)
+    path = minimal_copy / "products" / "mini-3.yaml"
+    path.write_text(path.read_text().replace("price: 79", "price: 80"))
+    report = check(minimal_copy)
+    assert report.cache_hits == report.files - 1
+    assert report.catalog is not None
+    assert report.catalog.product("mini-3").offers[0].price.amount == 80  # type: ignore[union-attr]
+
+
+def test_an_invalid_edit_is_caught_even_after_a_cached_run(minimal_copy: Path) -> None:
+    check(minimal_copy)
+    path = minimal_copy / "products" / "mini-3.yaml"
+    path.write_text(path.read_text().replace("family: mini", "famly: mini"))
+    assert [p.code for p in check(minimal_copy).errors] == ["unknown-key"]
+
+
+def test_a_corrupt_cache_entry_is_a_miss(minimal_copy: Path) -> None:
+    check(minimal_copy)
+    for entry in (minimal_copy / ".cache").glob("*.json"):
+        entry.write_text("{not json")
+    report = check(minimal_copy)
+    assert report.cache_hits == 0 and report.catalog is not None
+
+
+def test_cached_values_keep_exact_decimals(minimal_copy: Path) -> None:
+    check(minimal_copy)
+    catalog = engine.load(minimal_copy)
+    fee = catalog.product("mini-3").offers[1].fees[0]
+    assert str(fee.amount) == "289.50"
+
+
+def test_a_read_only_catalog_uses_the_user_cache(
+    minimal_copy: Path, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.setattr("engine.cache.os.access", lambda path, mode: False)
+    check(minimal_copy)
+    assert list((tmp_path / "user-cache" / "care-catalog").rglob("*.json"))
+    assert not (minimal_copy / ".cache").exists()

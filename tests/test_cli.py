@@ -1,0 +1,247 @@
+"""The CLI, in process: outputs, exit codes, and no traceback for a user's mistake."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+
+from .conftest import ROOT
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output + result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_the_shipped_catalog_says_what_it_checked() -> None:
+    code, out, _ = run("validate")
+    assert code == 0
+    assert re.search(
+        r"^ok: checked \d+ files: 56 products, 3 plans, 84 offers, \d+ cases; 0 errors, 0 warnings$",
+        out,
+        re.M,
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            ("products/mini-3.yaml", "family: mini", "famly: mini"),
+            "products/mini-3.yaml:3:1: error[unknown-key]: unknown key 'famly' (did you mean 'family'?)",
+        ),
+        (
+            ("products/mini-3.yaml", "family: mini", "family: minni"),
+            "products/mini-3.yaml:3:9: error[unknown-family]: family 'minni' does not exist (did you mean 'mini'?)",
+        ),
+        (
+            ("products/mini-3.yaml", "name: Mini 3", "name: Mini 3\nname: Again"),
+            "products/mini-3.yaml:3:1: error[duplicate-key]",
+        ),
+        (
+            ("products/mini-3.yaml", "from: 2021-01-27", "from: 2021-02-30"),
+            "products/mini-3.yaml:5:11: error[invalid-date]",
+        ),
+        (
+            ("products/mini-3.yaml", "fees: [49, 69]", "fees: [49, 69"),
+            "products/mini-3.yaml:14:16: error[yaml-syntax]",
+        ),
+    ],
+)
+def test_each_mistake_prints_one_located_error_and_exits_1(
+    minimal_copy: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str, str], expected: str
+) -> None:
+    file, old, new = edit
+    path = minimal_copy / file
+    path.write_text(path.read_text().replace(old, new, 1))
+    monkeypatch.chdir(minimal_copy.parent)
+    code, out, _ = run("validate", "catalog")
+    errors = [line for line in out.splitlines() if ": error[" in line]
+    assert code == 1
+    assert len(errors) == 1 and errors[0].startswith("catalog/" + expected)
+    assert out.splitlines()[-1].startswith("FAILED: checked")
+
+
+def test_validate_json_lists_problems_and_a_summary(minimal_copy: Path) -> None:
+    (minimal_copy / "regions.yaml").unlink()
+    code, out, _ = run("validate", str(minimal_copy), "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert [p["code"] for p in data["problems"]] == ["missing-file"]
+    assert data["summary"]["errors"] == 1
+
+
+def test_validate_a_missing_folder_is_exit_2() -> None:
+    code, _, err = run("validate", "/no/such/catalog")
+    assert code == 2 and "does not exist" in err
+
+
+def test_quote_answers_the_issue_examples() -> None:
+    args = (
+        "quote",
+        "mavic-3",
+        "care-refresh-1y",
+        "--region",
+        "us",
+        "--replacement",
+        "2",
+        "--on",
+        "2022-06-01",
+    )
+    code, out, _ = run(*args)
+    assert code == 0 and out.splitlines()[0] == "US$199.00"
+    code, out, _ = run(*args, "--flyaway")
+    assert code == 0 and out.splitlines()[0] == "US$739.00"
+
+
+def test_quote_json_is_stable() -> None:
+    code, out, _ = run(
+        "quote",
+        "mini-2",
+        "care-refresh-1y",
+        "--region",
+        "jp",
+        "--price",
+        "--on",
+        "2021-06-01",
+        "--json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert list(data) == [
+        "amount",
+        "currency",
+        "formatted",
+        "terms",
+        "terms_stated_by_source",
+        "source",
+        "seller",
+        "checked",
+        "confidence",
+        "note",
+        "defined_at",
+    ]
+    assert (data["amount"], data["currency"], data["formatted"]) == ("6160", "JPY", "￥6,160")
+
+
+def test_quote_of_an_unpublished_fee_exits_1_and_says_what_is_missing() -> None:
+    code, _, err = run(
+        "quote", "mavic-3", "care-refresh-1y", "--region", "gb", "--on", "2022-06-01"
+    )
+    assert code == 1 and "no published fee for replacement 1" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("quote", "mavic3", "care-refresh-1y"),
+        ("quote", "mavic-3", "care-refresh-1y", "--on", "2022-13-01"),
+        ("quote", "mavic-3", "care-refresh-1y", "--replacement", "0"),
+        ("show", "product", "minni-3"),
+        ("show", "plan", "nope"),
+        ("show", "products", "--family", "minni"),
+        ("frobnicate",),
+    ],
+)
+def test_usage_mistakes_exit_2_without_a_traceback(args: tuple[str, ...]) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and err
+
+
+def test_show_products_lists_every_model() -> None:
+    code, out, _ = run("show", "products")
+    assert code == 0 and out.strip().endswith("56 products")
+    for model in ("mavic-3", "phantom-4-pro", "osmo-pocket-2", "zenmuse-x7", "rs-4-pro"):
+        assert re.search(rf"^{model}\s", out, re.M)
+
+
+def test_show_products_json_filters_by_family() -> None:
+    code, out, _ = run("show", "products", "--family", "phantom", "--json")
+    assert code == 0
+    assert [p["id"] for p in json.loads(out)] == [
+        "phantom-3-se",
+        "phantom-4-advanced",
+        "phantom-4-pro",
+        "phantom-4-pro-v2",
+    ]
+
+
+def test_show_product_shows_terms_and_offers_formatted_for_the_region() -> None:
+    code, out, _ = run("show", "product", "mini-3", "--region", "pl", "--on", "2024-01-01")
+    assert code == 0
+    assert (
+        "covered components: aircraft, gimbal, camera, intelligent flight battery, propellers"
+        in out
+    )
+    assert "289,00\xa0zł each" in out and "289,00\xa0zł / 349,00\xa0zł" in out
+    assert re.search(r"2-Year\s+Care Refresh 2\.0\s+4\s+2\s+24 months", out)
+
+
+def test_show_product_json_has_terms_of_every_plan() -> None:
+    code, out, _ = run("show", "product", "fpv", "--on", "2022-06-01", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["covered_components"] is None
+    assert data["terms"]["care-refresh-2y"]["replacements"] == 3
+    assert data["terms"]["care-refresh-2y"]["flyaway_replacements"] == 0
+
+
+def test_show_plan_marks_the_version_in_force() -> None:
+    code, out, _ = run("show", "plan", "care-refresh-2y", "--on", "2022-01-01")
+    assert code == 0
+    assert "* from 2020-01-01 (approximate): 2020 terms" in out
+    assert "  from 2023-07-13: Care Refresh 2.0" in out
+
+
+def test_test_command_runs_the_cases_and_reports_failures(minimal_copy: Path) -> None:
+    code, out, _ = run("-C", str(minimal_copy), "test")
+    assert (code, out.strip()) == (0, "3 passed, 0 failed")
+    path = minimal_copy / "products" / "mini-3.yaml"
+    path.write_text(path.read_text().replace("fees: [49, 69]", "fees: [49, 70]"))
+    code, out, _ = run("-C", str(minimal_copy), "test")
+    assert code == 1
+    assert "amount: expected 69, got 70" in out and out.strip().endswith("2 passed, 1 failed")
+
+
+def test_the_shipped_cases_all_pass() -> None:
+    code, out, _ = run("test")
+    assert code == 0 and re.fullmatch(r"(\d+) passed, 0 failed", out.strip())
+    assert int(out.split()[0]) >= 40
+
+
+def test_a_case_file_with_an_unknown_key_is_a_located_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "- name: typo\n  quote: {product: mavic-3, plan: care-refresh-1y, region: us}\n  expected: {amount: 1}\n"
+    )
+    code, _, err = run("test", str(bad))
+    assert (
+        code == 1
+        and "bad.yaml:3:3: error[unknown-key]: unknown key 'expected' (did you mean 'expect'?)"
+        in err
+    )
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+
+    def walk(group: object, prefix: str) -> list[str]:
+        names = []
+        for name, command in sorted(getattr(group, "commands", {}).items()):
+            full = f"{prefix} {name}".strip()
+            names.append(full)
+            names += walk(command, full)
+        return names
+
+    for command in walk(cli, ""):
+        assert f"care-catalog {command}" in readme, (
+            f"README does not document 'care-catalog {command}'"
+        )
