@@ -62,9 +62,9 @@ _CoreResolver.add_implicit_resolver(
 _CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
-    class _Loader(_Parser, _CoreResolver):  # type: ignore[misc]
+    class _Loader(_Parser, _CoreResolver):
         def __init__(self, stream: str) -> None:
             _Parser.__init__(self, stream)
             _CoreResolver.__init__(self)
@@ -293,7 +293,7 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
 def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse *text* as one YAML document; the data, or every problem found."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(file, exc, text)]
     except yaml.reader.ReaderError as exc:
@@ -323,6 +323,15 @@ def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
         return None, builder.problems
     doc = Document(file, data, builder.positions, builder.key_positions, tuple(text.splitlines()))
     return doc, []
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return node
 
 
 def read_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
