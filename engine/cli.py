@@ -282,6 +282,10 @@ def _render_product(cat: Catalog, data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _count(value: int | None) -> str:
     return "not published" if value is None else str(value)
 
