@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from engine.decisions import Decision, Evaluator, Rule
 from engine.model import (
     Category,
     Component,
@@ -115,6 +116,10 @@ class Catalog:
     def family(self, family_id: str | Family) -> Family:
         """The family with this id."""
         return self._get("family", self.families, family_id)
+
+    def incident(self, incident_id: str | Incident) -> Incident:
+        """The incident with this id."""
+        return self._get("incident", self.incidents, incident_id)
 
     def products(self, family: str | None = None, category: str | None = None) -> list[Product]:
         """Every product, ordered by id; optionally only one family's or one category's."""
@@ -303,3 +308,42 @@ class Catalog:
         raise LookupProblem(
             f"no published {what} for {where} under the terms of {version.start} ({version.label}){tail}"
         )
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def decide(self, decision: str, **facts: Any) -> Decision:
+        """Run a decision (purchase, claim, renewal) on *facts*; the Decision explains itself.
+
+        The rules are those of the plan version in force on the claim's ``policy_start``, or on
+        the day of ``now`` for a purchase or a renewal (what can be bought is decided by the
+        terms of the day it is bought). A missing, unknown or malformed fact raises FactError.
+        """
+        evaluator: Evaluator = self.__dict__.setdefault("_evaluator", Evaluator(self))
+        ctx = evaluator.context(decision, facts)
+        plan = self.plans[ctx["plan"]["id"]]
+        day: dt.date = ctx["policy_start"] if decision == "claim" else ctx["now"].date()
+        version = plan.version_on(day)
+        if version is None:
+            raise LookupProblem(
+                f"plan '{plan.id}' did not exist on {day}; its first terms start {plan.first_sold}"
+            )
+        rules = version.decisions.get(decision)
+        if not rules:
+            raise LookupProblem(
+                f"plan '{plan.id}' has no {decision} rules under its terms of {version.start}"
+            )
+        return evaluator.run(decision, rules, ctx)
+
+    def rules(self) -> list[tuple[str, str, Rule]]:
+        """Every distinct rule in force somewhere: (plan id, decision, rule), in catalog order."""
+        seen: set[str] = set()
+        found = []
+        for plan in self.plans.values():
+            for version in plan.versions:
+                for decision, rules in version.decisions.items():
+                    for rule in rules:
+                        where = str(rule.location)
+                        if where not in seen:
+                            seen.add(where)
+                            found.append((plan.id, decision, rule))
+        return found

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.catalog import Catalog
+from engine.decisions import Rule, compile_rules
 from engine.lints import Sources
 from engine.model import (
     Allowance,
@@ -64,7 +65,8 @@ def build_catalog(root: Path, src: Sources) -> tuple[Catalog, list[Problem]]:
         for i in src.incidents.data["incidents"]
     }
     families = {stem: _family(doc) for stem, doc in sorted(src.families.items())}
-    plans = {stem: _plan(doc) for stem, doc in sorted(src.plans.items())}
+    rules = _RuleLists(src)
+    plans = {stem: _plan(doc, rules) for stem, doc in sorted(src.plans.items())}
     products = {
         stem: _product(doc, families[doc.data["family"]], regions)
         for stem, doc in sorted(src.products.items())
@@ -97,7 +99,56 @@ def _family(doc: Document) -> Family:
     )
 
 
-def _plan(doc: Document) -> Plan:
+class _RuleLists:
+    """Compiles each rule list once, and resolves which list decides what for a plan version.
+
+    Precedence for a version: its own ``decisions``, then its rule set, then the plan's own
+    ``decisions``, then the plan's rule set.
+    """
+
+    def __init__(self, src: Sources):
+        self.src = src
+        self._compiled: dict[tuple[str, tuple[str | int, ...]], tuple[Rule, ...]] = {}
+
+    def compiled(
+        self, doc: Document, path: tuple[str | int, ...], decision: str, rules: list[Any]
+    ) -> tuple[Rule, ...]:
+        key = (doc.file, path)
+        if key not in self._compiled:
+            found, errors = compile_rules(decision, rules, lambda i: _location(doc, (*path, i)))
+            assert not errors, "the rules lint reports expression errors before linking"
+            self._compiled[key] = found
+        return self._compiled[key]
+
+    def own(
+        self, doc: Document, path: tuple[str | int, ...], decisions: dict[str, Any]
+    ) -> dict[str, tuple[Rule, ...]]:
+        return {
+            name: self.compiled(doc, (*path, name), name, rules)
+            for name, rules in decisions.items()
+        }
+
+    def ruleset(self, ruleset_id: str | None) -> dict[str, tuple[Rule, ...]]:
+        if ruleset_id is None:
+            return {}
+        doc = self.src.rulesets[ruleset_id]
+        return self.own(doc, ("decisions",), doc.data["decisions"])
+
+    def for_version(self, doc: Document, index: int) -> dict[str, tuple[Rule, ...]]:
+        plan, version = doc.data, doc.data["versions"][index]
+        layers = [
+            self.ruleset(plan.get("rules")),
+            self.own(doc, ("decisions",), plan.get("decisions", {})),
+            self.ruleset(version.get("rules")),
+            self.own(doc, ("versions", index, "decisions"), version.get("decisions", {})),
+        ]
+        merged: dict[str, tuple[Rule, ...]] = {}
+        for layer in layers:
+            merged.update(layer)
+        return merged
+
+
+def _plan(doc: Document, rules: _RuleLists) -> Plan:
     d = doc.data
     versions = tuple(
         PlanVersion(
@@ -115,7 +166,7 @@ def _plan(doc: Document) -> Plan:
                 for category, a in v.get("allowances", {}).items()
             },
             changes=tuple(v.get("changes", ())),
-            decisions=v.get("decisions", {}),
+            decisions=rules.for_version(doc, index),
         )
         for index, v in enumerate(d["versions"])
     )
@@ -127,7 +178,7 @@ def _plan(doc: Document) -> Plan:
         versions=versions,
         description=d.get("description"),
         renews=tuple(d.get("renews", ())),
-        decisions=d.get("decisions", {}),
+        rules=d.get("rules"),
     )
 
 

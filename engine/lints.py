@@ -7,6 +7,7 @@ Lints run only on documents that passed their schema, so they may trust the shap
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,17 @@ class Sources:
     families: dict[str, Document] = field(default_factory=dict)
     products: dict[str, Document] = field(default_factory=dict)
     plans: dict[str, Document] = field(default_factory=dict)
+    rulesets: dict[str, Document] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
+
+    def table(self, kind: str) -> dict[str, Document]:
+        """The documents of one per-file kind (family, product, plan, rules) by file stem."""
+        return {
+            "family": self.families,
+            "product": self.products,
+            "plan": self.plans,
+            "rules": self.rulesets,
+        }[kind]
 
     def exists(self, kind: str, stem: str) -> bool:
         """Whether a file of *kind* (family, product, plan) has this id, valid or not.
@@ -34,8 +45,7 @@ class Sources:
         A file that failed to read or validate has already been reported; naming it elsewhere is
         not a second mistake.
         """
-        table = {"family": self.families, "product": self.products, "plan": self.plans}[kind]
-        return stem in table or (kind, stem) in self.broken
+        return stem in self.table(kind) or (kind, stem) in self.broken
 
     def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
         """The entries of a vocabulary list (regions, components, incidents) by id."""
@@ -97,7 +107,7 @@ def _date(text: str) -> dt.date:
 
 @lint("file-id", "The id of a family, product or plan equals its file name.")
 def check_file_ids(src: Sources) -> Iterator[Problem]:
-    for docs in (src.families, src.products, src.plans):
+    for docs in (src.families, src.products, src.plans, src.rulesets):
         for stem, doc in docs.items():
             if doc.data["id"] != stem:
                 yield doc.problem(
@@ -175,6 +185,21 @@ def check_references(src: Sources) -> Iterator[Problem]:
                     f"region '{offer['region']}' does not exist{did_you_mean(offer['region'], regions)}",
                 )
     for doc in src.plans.values():
+        refs: list[tuple[tuple[str | int, ...], str]] = (
+            [(("rules",), doc.data["rules"])] if "rules" in doc.data else []
+        )
+        refs += [
+            (("versions", i, "rules"), v["rules"])
+            for i, v in enumerate(doc.data["versions"])
+            if "rules" in v
+        ]
+        for path, ruleset in refs:
+            if not src.exists("rules", ruleset):
+                yield doc.problem(
+                    path,
+                    "unknown-rules",
+                    f"rule set '{ruleset}' does not exist{did_you_mean(ruleset, src.rulesets)}",
+                )
         for index, renewed in enumerate(doc.data.get("renews", [])):
             if not src.exists("plan", renewed):
                 yield doc.problem(
@@ -388,3 +413,95 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
                     severity=Severity.WARNING,
                     hint="leave 'currency' out: an offer's currency is its region's unless stated",
                 )
+
+
+def rule_lists(
+    src: Sources,
+) -> Iterator[tuple[Document, tuple[str | int, ...], str, list[dict[str, Any]]]]:
+    """Every rule list of the catalog: (document, path to the list, decision, rules)."""
+    for doc in (*src.rulesets.values(), *src.plans.values()):
+        places: list[tuple[tuple[str | int, ...], dict[str, Any]]] = []
+        if "decisions" in doc.data:
+            places.append((("decisions",), doc.data["decisions"]))
+        for index, version in enumerate(doc.data.get("versions", [])):
+            if "decisions" in version:
+                places.append((("versions", index, "decisions"), version["decisions"]))
+        for path, decisions in places:
+            for decision, rules in decisions.items():
+                yield doc, (*path, decision), decision, rules
+
+
+@lint(
+    "rules",
+    "Rule lists type-check, end with a catch-all, reach every rule, and use their decision's outcomes.",
+)
+def check_rules(src: Sources) -> Iterator[Problem]:
+    from engine.decisions import OUTCOMES, RESERVED_VALUES, compile_rules
+
+    for doc, path, decision, rules in rule_lists(src):
+        compiled, errors = compile_rules(decision, rules, functools.partial(_nowhere, doc.file))
+        for index, where, error in errors:
+            field_path: tuple[str | int, ...] = (*path, index, *where.split("."))
+            line, column = doc.locate_in_string(field_path, error.offset)
+            yield Problem(
+                doc.file,
+                line,
+                column,
+                error.code,
+                f"{error.message} (rule '{rules[index]['id']}')",
+                path=field_path,
+            )
+        seen: dict[str, int] = {}
+        always = None
+        for index, rule in enumerate(rules):
+            here = (*path, index)
+            if rule["id"] in seen:
+                yield doc.problem(
+                    (*here, "id"),
+                    "duplicate-id",
+                    f"rule id '{rule['id']}' is already used in this list",
+                )
+            seen.setdefault(rule["id"], index)
+            if rule["outcome"] not in OUTCOMES[decision]:
+                allowed = ", ".join(OUTCOMES[decision])
+                yield doc.problem(
+                    (*here, "outcome"),
+                    "unknown-outcome",
+                    f"'{rule['outcome']}' is not an outcome of {decision} ({allowed}){did_you_mean(rule['outcome'], OUTCOMES[decision])}",
+                )
+            for name in rule.get("values", {}):
+                if name in RESERVED_VALUES:
+                    yield doc.problem(
+                        (*here, "values", name),
+                        "reserved-value",
+                        f"'{name}' is a reserved name",
+                        key=True,
+                    )
+            if always is not None:
+                yield doc.problem(
+                    (*here, "when"),
+                    "unreachable-rule",
+                    f"rule '{rule['id']}' can never decide: rule '{rules[always]['id']}' before it always holds",
+                )
+            elif _always_true(rule["when"]):
+                always = index
+        if always is None and rules:
+            yield doc.problem(
+                (*path, len(rules) - 1, "when"),
+                "no-catch-all",
+                f"the {decision} rules end without a rule that always holds ('when: true')",
+                hint="add a last rule with 'when: true' saying what happens otherwise",
+            )
+        del compiled
+
+
+def _nowhere(file: str, index: int) -> Any:
+    from engine.model import Location
+
+    return Location(file, 0)
+
+
+def _always_true(when: Any) -> bool:
+    if when is True:
+        return True
+    return isinstance(when, str) and when.strip() == "true"

@@ -28,7 +28,13 @@ SINGLE_FILES = {
     "components.yaml": "components",
     "incidents.yaml": "incidents",
 }
-FOLDERS = {"families": "family", "products": "product", "plans": "plan", "cases": "cases"}
+FOLDERS = {
+    "families": "family",
+    "products": "product",
+    "plans": "plan",
+    "rules": "rules",
+    "cases": "cases",
+}
 
 
 @dataclass
@@ -142,10 +148,8 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
                 continue
             if kind == "cases":
                 report.cases += len(doc.data)
-            elif kind in ("family", "product", "plan"):
-                {"family": sources.families, "product": sources.products, "plan": sources.plans}[
-                    kind
-                ][file.stem] = doc
+            elif kind in ("family", "product", "plan", "rules"):
+                sources.table(kind)[file.stem] = doc
             else:
                 setattr(sources, kind, doc)
         report.cache_hits = cache.hits

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from engine.money import Money
+
+if TYPE_CHECKING:
+    from engine.decisions import Rule
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ class PlanVersion:
     fee_model: str | None = None
     allowances: Mapping[str, Allowance] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
-    decisions: Mapping[str, Any] = field(default_factory=dict)
+    decisions: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ class Plan:
     versions: tuple[PlanVersion, ...]
     description: str | None = None
     renews: tuple[str, ...] = ()
-    decisions: Mapping[str, Any] = field(default_factory=dict)
+    rules: str | None = None
 
     @property
     def first_sold(self) -> dt.date:
@@ -224,7 +227,7 @@ class Terms:
     covered_components: tuple[str, ...] | None
     flyaway_eligible: bool
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """A plain mapping of the terms."""
         return {
             "plan": self.plan,

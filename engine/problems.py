@@ -94,6 +94,10 @@ class UnknownId(LookupProblem):
     """An id the catalog does not have (a caller's mistake, not a gap in the catalog)."""
 
 
+class FactError(LookupProblem):
+    """A decision's facts are missing, unknown or of the wrong form (a caller's mistake)."""
+
+
 def format_json_path(path: Iterable[str | int]) -> str:
     """Render a path tuple as ``$.a[0].b``."""
     out = "$"

@@ -137,21 +137,31 @@ class Document:
         return Problem(self.file, m.line, m.column, code, message, path=tuple(path), **kw)
 
     def locate_in_string(self, path: JsonPath, offset: int) -> tuple[int, int]:
-        """Line and column of character *offset* inside the string value at *path*."""
+        """Line and column of character *offset* inside the string value at *path*.
+
+        Walks the scalar's source lines: a plain or quoted scalar starts at its mark, a block
+        scalar (``|`` or ``>``) on the next line; each further line adds its text without
+        indentation plus one joining character (a newline, or the space folding makes).
+        """
         m = self.mark(path)
-        if m.style in (None, '"', "'"):
-            shift = 1 if m.style else 0
-            return m.line, m.column + shift + offset
-        # Block scalars: the text starts on the line after the indicator.
-        value = self._value(path)
-        if not isinstance(value, str):
-            return m.line, m.column
-        before = value[:offset]
-        line_index = before.count("\n")
-        line_no = m.line + 1 + line_index
-        source = self.lines[line_no - 1] if 0 < line_no <= len(self.lines) else ""
-        indent = len(source) - len(source.lstrip(" "))
-        return line_no, indent + 1 + len(before) - (before.rfind("\n") + 1)
+        if not self.lines:
+            return m.line, m.column + offset
+        if m.style in ("|", ">"):
+            line_no, remaining = m.line + 1, offset
+        else:
+            shift = 1 if m.style in ('"', "'") else 0
+            first = self.lines[m.line - 1][m.column - 1 + shift :].rstrip()
+            if offset <= len(first):
+                return m.line, m.column + shift + offset
+            line_no, remaining = m.line + 1, offset - len(first) - 1
+        while line_no <= len(self.lines):
+            text = self.lines[line_no - 1]
+            content = text.strip()
+            if content and remaining <= len(content):
+                return line_no, len(text) - len(text.lstrip(" ")) + 1 + remaining
+            remaining -= len(content) + 1 if content else 0
+            line_no += 1
+        return m.line, m.column
 
     def _value(self, path: JsonPath) -> Any:
         value = self.data

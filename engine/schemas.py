@@ -21,6 +21,7 @@ KINDS: dict[str, str] = {
     "family": "family.schema.json",
     "product": "product.schema.json",
     "plan": "plan.schema.json",
+    "rules": "rules.schema.json",
     "cases": "cases.schema.json",
 }
 

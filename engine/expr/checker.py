@@ -64,8 +64,14 @@ ARITHMETIC[("-", "date", "date")] = DURATION
 ARITHMETIC[("-", "datetime", "datetime")] = DURATION
 ORDERED = {"number", "string", "date", "datetime", "duration", "period", "money"}
 _LITERAL_TYPES = {
-    "number": NUMBER, "string": STRING, "bool": BOOL, "null": NULL, "date": DATE,
-    "datetime": DATETIME, "duration": DURATION, "period": PERIOD,
+    "number": NUMBER,
+    "string": STRING,
+    "bool": BOOL,
+    "null": NULL,
+    "date": DATE,
+    "datetime": DATETIME,
+    "duration": DURATION,
+    "period": PERIOD,
 }
 
 
@@ -97,8 +103,8 @@ class Checker:
             self._refuse_null(subject, node.subject)
             if not subject.fields:
                 raise ExprError(f"a {subject} has no fields", node.offset, "expr-type")
-            kind = subject.field(node.name)
-            if kind is None:
+            member = subject.field(node.name)
+            if member is None:
                 names = dict(subject.fields)
                 raise ExprError(
                     f"a {subject.name} has no field '{node.name}'{_closest(node.name, names)}",
@@ -106,7 +112,7 @@ class Checker:
                     "expr-name",
                 )
             path = _path(node)
-            return kind.sure() if path and path in sure else kind
+            return member.sure() if path and path in sure else member
         if isinstance(node, ListLit):
             items = [self.check(item, sure) for item in node.items]
             first = items[0] if items else NEVER
@@ -119,7 +125,9 @@ class Checker:
             self._refuse_null(operand, node.operand)
             wanted = BOOL if node.op == "not" else None
             if wanted and operand.name != "bool":
-                raise ExprError(f"'not' needs a bool, found {operand}", node.operand.offset, "expr-type")
+                raise ExprError(
+                    f"'not' needs a bool, found {operand}", node.operand.offset, "expr-type"
+                )
             if node.op == "-" and operand.name not in ("number", "duration"):
                 raise ExprError(f"cannot negate a {operand}", node.operand.offset, "expr-type")
             return operand
@@ -146,26 +154,44 @@ class Checker:
                     raise ExprError(f"a {other} is never null", at.offset, "expr-type")
                 return BOOL
             if not left.same_base(right):
-                raise ExprError(f"cannot compare a {left} with a {right}", node.right.offset, "expr-type")
+                raise ExprError(
+                    f"cannot compare a {left} with a {right}", node.right.offset, "expr-type"
+                )
             return BOOL
         self._refuse_null(left, node.left)
         self._refuse_null(right, node.right)
         if node.op == "in":
-            if right.name != "list" or right.item is None or not (right.item.same_base(left) or right.item is NEVER):
-                raise ExprError(f"'in' needs a list of {left}, found {right}", node.right.offset, "expr-type")
+            if (
+                right.name != "list"
+                or right.item is None
+                or not (right.item.same_base(left) or right.item is NEVER)
+            ):
+                raise ExprError(
+                    f"'in' needs a list of {left}, found {right}", node.right.offset, "expr-type"
+                )
             return BOOL
         if node.op in COMPARISONS:
             if not left.same_base(right):
-                hint = " (use date(...) to compare a datetime with a date)" if {left.name, right.name} == {"date", "datetime"} else ""
+                hint = (
+                    " (use date(...) to compare a datetime with a date)"
+                    if {left.name, right.name} == {"date", "datetime"}
+                    else ""
+                )
                 if {left.name, right.name} == {"duration", "period"}:
                     hint = " (exact durations and calendar months do not compare; add the period to a date instead)"
-                raise ExprError(f"cannot compare a {left} with a {right}{hint}", node.right.offset, "expr-type")
+                raise ExprError(
+                    f"cannot compare a {left} with a {right}{hint}", node.right.offset, "expr-type"
+                )
             if left.name not in ORDERED:
                 raise ExprError(f"a {left} has no order", node.left.offset, "expr-type")
             return BOOL
         result = ARITHMETIC.get((node.op, left.name, right.name))
         if result is None:
-            raise ExprError(f"cannot apply '{node.op}' to a {left} and a {right}", node.right.offset, "expr-type")
+            raise ExprError(
+                f"cannot apply '{node.op}' to a {left} and a {right}",
+                node.right.offset,
+                "expr-type",
+            )
         return result
 
     def _call(self, node: Call, sure: frozenset[Path]) -> Type:
@@ -189,7 +215,11 @@ class Checker:
                 if not param.nullable:
                     self._refuse_null(kind, arg)
                 if not kind.same_base(param):
-                    raise ExprError(f"{node.function}() needs a {param.sure()}, found {kind}", arg.offset, "expr-type")
+                    raise ExprError(
+                        f"{node.function}() needs a {param.sure()}, found {kind}",
+                        arg.offset,
+                        "expr-type",
+                    )
             types.append(kind)
         try:
             return function.result(types)
@@ -202,7 +232,9 @@ class Checker:
             what = _path(node)
             name = ".".join(what) if what else "this value"
             raise ExprError(
-                f"'{name}' may be null here; test it first ({name} != null and …)", node.offset, "expr-type"
+                f"'{name}' may be null here; test it first ({name} != null and …)",
+                node.offset,
+                "expr-type",
             )
 
     @staticmethod

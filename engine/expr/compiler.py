@@ -36,7 +36,9 @@ class Compiled:
     names: frozenset[str]
 
 
-def compile_expression(source: str, names: Mapping[str, Type], functions: Mapping[str, Function]) -> Compiled:
+def compile_expression(
+    source: str, names: Mapping[str, Type], functions: Mapping[str, Function]
+) -> Compiled:
     """Parse, type-check and compile *source*; ExprError with an offset where it fails."""
     node = parse(source)
     checker = Checker(names, functions)

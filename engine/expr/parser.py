@@ -79,7 +79,14 @@ class ListLit(Node):
 
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">=", "in"}
 _BINDING = {"or": 1, "and": 2, **dict.fromkeys(COMPARISONS, 4), "+": 5, "-": 5}
-_LITERALS = {"NUMBER": "number", "STRING": "string", "DATE": "date", "DATETIME": "datetime", "DURATION": "duration", "PERIOD": "period"}
+_LITERALS = {
+    "NUMBER": "number",
+    "STRING": "string",
+    "DATE": "date",
+    "DATETIME": "datetime",
+    "DURATION": "duration",
+    "PERIOD": "period",
+}
 
 
 class _Parser:
@@ -99,7 +106,9 @@ class _Parser:
 
     def expect(self, text: str) -> Token:
         if self.current.text != text or self.current.kind not in ("OP", "KEYWORD"):
-            raise ExprError(f"expected '{text}' but found {self._describe(self.current)}", self.current.offset)
+            raise ExprError(
+                f"expected '{text}' but found {self._describe(self.current)}", self.current.offset
+            )
         return self.advance()
 
     @staticmethod
@@ -109,7 +118,9 @@ class _Parser:
     def expression(self, binding: int = 0) -> Node:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExprError(f"the expression is nested more than {MAX_DEPTH} levels deep", self.current.offset)
+            raise ExprError(
+                f"the expression is nested more than {MAX_DEPTH} levels deep", self.current.offset
+            )
         left = self.prefix()
         while True:
             token = self.current
@@ -118,8 +129,14 @@ class _Parser:
                 break
             self.advance()
             right = self.expression(power)
-            if token.text in COMPARISONS and self.current.text in COMPARISONS and self.current.kind in ("OP", "KEYWORD"):
-                raise ExprError("comparisons do not chain; join them with 'and'", self.current.offset)
+            if (
+                token.text in COMPARISONS
+                and self.current.text in COMPARISONS
+                and self.current.kind in ("OP", "KEYWORD")
+            ):
+                raise ExprError(
+                    "comparisons do not chain; join them with 'and'", self.current.offset
+                )
             left = Binary(left.offset, token.text, left, right)
         self.depth -= 1
         return left
@@ -171,7 +188,9 @@ class _Parser:
             self.advance()
             name = self.advance()
             if name.kind != "NAME":
-                raise ExprError(f"expected a field name after '.', found {self._describe(name)}", name.offset)
+                raise ExprError(
+                    f"expected a field name after '.', found {self._describe(name)}", name.offset
+                )
             node = Field(node.offset, node, name.text)
         return node
 
@@ -185,5 +204,8 @@ def parse(source: str) -> Node:
     parser = _Parser(tokenize(source))
     node = parser.expression()
     if parser.current.kind != "END":
-        raise ExprError(f"unexpected {parser._describe(parser.current)} after a complete expression", parser.current.offset)
+        raise ExprError(
+            f"unexpected {parser._describe(parser.current)} after a complete expression",
+            parser.current.offset,
+        )
     return node

@@ -64,9 +64,9 @@ def list_of(item: Type) -> Type:
     return Type("list", item=item)
 
 
-def record(name: str, **fields: Type) -> Type:
+def record(type_name: str, /, **fields: Type) -> Type:
     """A record type with named fields."""
-    return Type(name, fields=tuple(fields.items()))
+    return Type(type_name, fields=tuple(fields.items()))
 
 
 @dataclass(frozen=True, order=True)
