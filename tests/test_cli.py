@@ -203,12 +203,12 @@ def test_show_plan_marks_the_version_in_force() -> None:
 
 def test_test_command_runs_the_cases_and_reports_failures(minimal_copy: Path) -> None:
     code, out, _ = run("-C", str(minimal_copy), "test")
-    assert (code, out.strip()) == (0, "3 passed, 0 failed")
+    assert (code, out.strip()) == (0, "5 passed, 0 failed")
     path = minimal_copy / "products" / "mini-3.yaml"
     path.write_text(path.read_text().replace("fees: [49, 69]", "fees: [49, 70]"))
     code, out, _ = run("-C", str(minimal_copy), "test")
     assert code == 1
-    assert "amount: expected 69, got 70" in out and out.strip().endswith("2 passed, 1 failed")
+    assert "amount: expected 69, got 70" in out and out.strip().endswith("4 passed, 1 failed")
 
 
 def test_the_shipped_cases_all_pass() -> None:

@@ -21,9 +21,8 @@ def sources_of(root: Path) -> Sources:
         doc, _ = read_bytes(str(path), path.read_bytes())
         if doc is None or kind == "cases":
             continue
-        table = {"family": src.families, "product": src.products, "plan": src.plans}
-        if kind in table:
-            table[kind][path.stem] = doc
+        if kind in ("family", "product", "plan", "rules"):
+            src.table(kind)[path.stem] = doc
         else:
             setattr(src, kind, doc)
     return src
