@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.decisions import Decision, Evaluator, Rule
 from engine.model import (
@@ -23,6 +23,9 @@ from engine.model import (
 )
 from engine.money import Money
 from engine.problems import LookupProblem, unknown_id
+
+if TYPE_CHECKING:
+    from engine.policy import Policy
 
 T = TypeVar("T")
 
@@ -333,6 +336,13 @@ class Catalog:
                 f"plan '{plan.id}' has no {decision} rules under its terms of {version.start}"
             )
         return evaluator.run(decision, rules, ctx)
+
+    def policy(self, product: str, plan: str, region: str | None = None, start: dt.date | None = None) -> Policy:
+        """A policy ledger for one unit, its first plan starting on *start* (default today)."""
+        from engine.policy import Policy
+
+        reg = self.region(region)
+        return Policy.open(self, self.product(product).id, self.plan(plan).id, reg.id, start or dt.date.today())
 
     def rules(self) -> list[tuple[str, str, Rule]]:
         """Every distinct rule in force somewhere: (plan id, decision, rule), in catalog order."""

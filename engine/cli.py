@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from engine import __version__
-from engine.problems import CatalogError, LookupProblem, UnknownId
+from engine.problems import CatalogError, FactError, LookupProblem, UnknownId
 
 if TYPE_CHECKING:  # the CLI imports the library lazily, so a lookup loads only what it uses
     from engine.catalog import Catalog
@@ -54,7 +54,7 @@ def _user_errors() -> Iterator[None]:
     """Turn library errors into messages and exit codes; never a traceback for a user's mistake."""
     try:
         yield
-    except UnknownId as exc:
+    except (UnknownId, FactError) as exc:
         _fail(str(exc), 2)
     except LookupProblem as exc:
         _fail(str(exc), 1)
@@ -391,11 +391,57 @@ def quote(
             click.echo(f"  note: {found.offer.note}")
 
 
+@cli.command()
+@click.argument("decision", type=click.Choice(["purchase", "claim", "renewal"]))
+@click.argument("facts", nargs=-1, metavar="FACT=VALUE...")
+@click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
+@click.option("--explain", is_flag=True, help="Also print every rule tried and whether it held.")
+@click.pass_context
+def decide(
+    ctx: click.Context, decision: str, facts: tuple[str, ...], as_json: bool, explain: bool
+) -> None:
+    """Decide a purchase, claim or renewal from facts; print the outcome, its reason and its rule."""
+    given: dict[str, Any] = {}
+    for item in facts:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"facts are written FACT=VALUE, not {item!r}")
+        given[name] = None if value == "null" else value
+    with _user_errors():
+        cat = _load(ctx)
+        found = cat.decide(decision, **given)
+        if as_json:
+            _echo_json(found.to_json())
+            return
+        locale = cat.region(found.facts["region"]["id"]).locale
+        click.echo(found.outcome)
+        click.echo(f"  because: {found.because}")
+        click.echo(f"  rule: {found.rule} ({found.location})")
+        for name, value in found.values.items():
+            shown = (
+                value.format(locale)
+                if hasattr(value, "format") and hasattr(value, "currency")
+                else value
+            )
+            click.echo(f"  {name}: {'not published' if shown is None else shown}")
+        if explain:
+            click.echo("  rules tried:")
+            for step in found.trace:
+                click.echo(
+                    f"    {'yes' if step.held else 'no ':<3}  {step.rule:<24} {step.location}"
+                )
+
+
 @cli.command("test")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.option(
+    "--coverage",
+    is_flag=True,
+    help="Also list the rules that decided no case; any such rule fails.",
+)
 @click.pass_context
-def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> None:
+def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool, coverage: bool) -> None:
     """Run scenario cases (default: the catalog's cases/) and report expected vs actual."""
     from engine.cases import case_files, read_cases, run_case
 
@@ -405,6 +451,14 @@ def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> Non
         cases = read_cases(case_files(files or default))
         outcomes = [run_case(cat, case) for case in cases]
     failed = [o for o in outcomes if not o.passed]
+    uncovered = []
+    if coverage:
+        decided = {o.decided_by for o in outcomes if o.decided_by}
+        uncovered = [
+            (plan, decision, rule)
+            for plan, decision, rule in cat.rules()
+            if f"{rule.id} ({rule.location})" not in decided
+        ]
     if as_json:
         _echo_json(
             [
@@ -420,8 +474,15 @@ def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool) -> Non
     else:
         for outcome in failed:
             click.echo(outcome.report())
+        if coverage:
+            total = len(cat.rules())
+            click.echo(f"rules that decided a case: {total - len(uncovered)} of {total}")
+            for plan, decision, rule in uncovered:
+                click.echo(
+                    f"  never decided: {decision} rule '{rule.id}' ({rule.location}), used by {plan}"
+                )
         click.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or uncovered else 0)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
