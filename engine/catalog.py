@@ -337,12 +337,16 @@ class Catalog:
             )
         return evaluator.run(decision, rules, ctx)
 
-    def policy(self, product: str, plan: str, region: str | None = None, start: dt.date | None = None) -> Policy:
+    def policy(
+        self, product: str, plan: str, region: str | None = None, start: dt.date | None = None
+    ) -> Policy:
         """A policy ledger for one unit, its first plan starting on *start* (default today)."""
         from engine.policy import Policy
 
         reg = self.region(region)
-        return Policy.open(self, self.product(product).id, self.plan(plan).id, reg.id, start or dt.date.today())
+        return Policy.open(
+            self, self.product(product).id, self.plan(plan).id, reg.id, start or dt.date.today()
+        )
 
     def rules(self) -> list[tuple[str, str, Rule]]:
         """Every distinct rule in force somewhere: (plan id, decision, rule), in catalog order."""

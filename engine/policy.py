@@ -111,7 +111,14 @@ class Policy:
             "covered_months": self.covered_months,
         }
 
-    def claim(self, incident: str, on: dt.date, *, rc_bound: bool = True, service_region: str | None = None) -> Decision:
+    def claim(
+        self,
+        incident: str,
+        on: dt.date,
+        *,
+        rc_bound: bool = True,
+        service_region: str | None = None,
+    ) -> Decision:
         """Decide a claim for an incident on *on*; a replacement is counted against its period."""
         period = self.period_on(on) or (self.current if on > self.current.end else self.periods[0])
         decision = self.catalog.decide(
@@ -151,7 +158,9 @@ class Policy:
         if decision.outcome == "eligible":
             plan = decision.values.get("plan")
             if not isinstance(plan, str):
-                raise LookupProblem(f"renewal rule '{decision.rule}' ({decision.location}) names no plan to buy")
+                raise LookupProblem(
+                    f"renewal rule '{decision.rule}' ({decision.location}) names no plan to buy"
+                )
             start = max(period.end + dt.timedelta(days=1), moment.date())
             self.periods.append(_period(self.catalog, plan, self.product, start))
         self.events.append((moment.date(), decision))
