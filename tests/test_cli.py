@@ -245,3 +245,121 @@ def test_every_command_is_documented_in_the_readme() -> None:
         assert f"care-catalog {command}" in readme, (
             f"README does not document 'care-catalog {command}'"
         )
+
+
+def test_decide_answers_the_issue_example_with_reason_and_location() -> None:
+    code, out, _ = run(
+        "decide",
+        "purchase",
+        "product=mavic-3",
+        "plan=care-refresh-1y",
+        "region=us",
+        "activated_at=2024-02-27T00:00",
+        "now=2024-02-29T12:00",
+    )
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "needs-video-verification"
+    assert lines[1].startswith("  because: Past the activation window")
+    assert re.fullmatch(r"  rule: needs-video \(catalog/rules/care-refresh\.yaml:\d+\)", lines[2])
+
+
+def test_decide_explain_prints_the_trace() -> None:
+    code, out, _ = run(
+        "decide",
+        "claim",
+        "product=fpv",
+        "plan=care-refresh-1y",
+        "region=jp",
+        "policy_start=2022-06-01",
+        "incident=flyaway",
+        "incident_on=2022-08-01",
+        "replacements_used=0",
+        "flyaway_used=0",
+        "rc_bound=true",
+        "--explain",
+    )
+    assert code == 0 and out.splitlines()[0] == "not-covered"
+    assert re.search(
+        r"^    yes  flyaway-not-listed\s+catalog/rules/care-refresh\.yaml:\d+$", out, re.M
+    )
+    assert re.search(r"^    no   used-up\s+", out, re.M)
+
+
+def test_decide_a_flyaway_shows_the_formatted_fee() -> None:
+    code, out, _ = run(
+        "decide",
+        "claim",
+        "product=mavic-3",
+        "plan=care-refresh-1y",
+        "region=us",
+        "policy_start=2022-06-01",
+        "incident=flyaway",
+        "incident_on=2022-12-01",
+        "replacements_used=0",
+        "flyaway_used=0",
+        "rc_bound=true",
+    )
+    assert code == 0 and out.splitlines()[0] == "flyaway-replacement" and "  fee: US$739.00" in out
+
+
+def test_decide_json_has_outcome_values_and_trace() -> None:
+    code, out, _ = run(
+        "decide",
+        "renewal",
+        "product=mini-3",
+        "plan=care-refresh-1y",
+        "region=pl",
+        "policy_start=2023-09-01",
+        "now=2024-08-15T10:00",
+        "covered_months=12",
+        "replacements_left=0",
+        "--json",
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert (data["outcome"], data["rule"], data["plan"]) == (
+        "eligible",
+        "buy-one-year",
+        "care-refresh-1y",
+    )
+    assert [step["held"] for step in data["trace"]] == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("decide", "purchase", "product=mavic-3"),
+        ("decide", "purchase", "product=mavic-3", "nonsense"),
+        (
+            "decide",
+            "purchase",
+            "product=mavic-3",
+            "plan=care-refresh-1y",
+            "region=us",
+            "activated=null",
+            "now=2024-01-01",
+        ),
+        ("decide", "purchse"),
+    ],
+)
+def test_decide_usage_mistakes_exit_2(args: tuple[str, ...]) -> None:
+    code, _, err = run(*args)
+    assert code == 2 and err
+
+
+def test_test_coverage_reports_every_rule_decided() -> None:
+    code, out, _ = run("test", "--coverage")
+    assert code == 0
+    assert re.search(r"^rules that decided a case: (\d+) of \1$", out, re.M)
+
+
+def test_test_coverage_fails_on_a_rule_no_case_decides(minimal_copy: Path) -> None:
+    cases = minimal_copy / "cases" / "basic.yaml"
+    text = cases.read_text()
+    cases.write_text(text[: text.index("- name: a collision")])
+    code, out, _ = run("-C", str(minimal_copy), "test", "--coverage")
+    assert code == 1
+    assert (
+        "never decided: claim rule 'accident'" in out
+        and "never decided: claim rule 'used-up'" in out
+    )

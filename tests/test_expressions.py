@@ -1,0 +1,239 @@
+"""The expression language: parsing, typing (with null-narrowing), evaluation, and what it leaves out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.decisions import BUILTINS
+from engine.expr import ExprError, compile_expression
+from engine.expr.parser import MAX_DEPTH, Binary, parse
+from engine.expr.types import BOOL, DATE, DATETIME, NUMBER, STRING, Period, list_of, record
+
+PERSON = record("person", name=STRING, born=DATE)
+NAMES = {
+    "n": NUMBER,
+    "m": NUMBER,
+    "flag": BOOL,
+    "word": STRING,
+    "day": DATE,
+    "moment": DATETIME,
+    "maybe_moment": DATETIME.maybe(),
+    "maybe_n": NUMBER.maybe(),
+    "who": PERSON,
+    "words": list_of(STRING),
+}
+VALUES: dict[str, Any] = {
+    "n": Decimal(3),
+    "m": Decimal("2.5"),
+    "flag": True,
+    "word": "collision",
+    "day": dt.date(2024, 1, 31),
+    "moment": dt.datetime(2024, 2, 29, 12, 0),
+    "maybe_moment": None,
+    "maybe_n": None,
+    "who": {"name": "Ann", "born": dt.date(1990, 5, 17)},
+    "words": ["collision", "water-damage"],
+}
+
+
+def evaluate(source: str, **overrides: Any) -> Any:
+    compiled = compile_expression(source, NAMES, BUILTINS)
+    return compiled.evaluate({**VALUES, **overrides})
+
+
+def error_of(source: str) -> tuple[str, int, str]:
+    with pytest.raises(ExprError) as caught:
+        compile_expression(source, NAMES, BUILTINS)
+    return caught.value.code, caught.value.offset, caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("n + m", Decimal("5.5")),
+        ("n - m - 1", Decimal("-0.5")),
+        ("-n + 1", Decimal(-2)),
+        ("n > m and not flag", False),
+        ("n > m or flag", True),
+        ("word in words", True),
+        ("word in ['theft', 'loss']", False),
+        ('word == "collision"', True),
+        ("day + 1mo", dt.date(2024, 2, 29)),
+        ("day + 13mo", dt.date(2025, 2, 28)),
+        ("day - 1y", dt.date(2023, 1, 31)),
+        ("day + 15d", dt.date(2024, 2, 15)),
+        ("moment - 2024-02-27T00:00 <= 60h", True),
+        ("moment - 2024-02-27T00:00 <= 59h", False),
+        ("date(moment) - day", dt.timedelta(days=29)),
+        ("day < 2024-02-01", True),
+        ("who.name", "Ann"),
+        ("who.born + 2y", dt.date(1992, 5, 17)),
+        ("maybe_moment == null", True),
+        ("maybe_moment == null or moment - maybe_moment <= 48h", True),
+        ("maybe_moment != null and moment - maybe_moment <= 48h", False),
+        ("not (maybe_moment == null) and maybe_moment < moment", False),
+        ("coalesce(maybe_n, 0) + n", Decimal(3)),
+        ("min(n, m)", Decimal("2.5")),
+        ("1mo + 1y == 13mo", True),
+        ("48h == 2d", True),
+        ("(n + 1) - (m - 1)", Decimal("2.5")),
+    ],
+)
+def test_expressions_evaluate(source: str, expected: Any) -> None:
+    assert evaluate(source) == expected
+
+
+def test_and_or_short_circuit() -> None:
+    compiled = compile_expression("flag or n > m", NAMES, BUILTINS)
+    assert compiled.evaluate({"flag": True}) is True
+    compiled = compile_expression("not flag and n > m", NAMES, BUILTINS)
+    assert compiled.evaluate({"flag": True}) is False
+
+
+def test_precedence_binds_comparison_tighter_than_and() -> None:
+    node = parse("a == 1 and b + 1 > 2 or c")
+    assert isinstance(node, Binary) and node.op == "or"
+    assert isinstance(node.left, Binary) and node.left.op == "and"
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "offset", "words"),
+    [
+        ("nn > 1", "expr-name", 0, "unknown name 'nn' (did you mean 'n'?)"),
+        ("who.nam", "expr-name", 0, "has no field 'nam' (did you mean 'name'?)"),
+        ("n.x", "expr-type", 0, "a number has no fields"),
+        ("word == 1", "expr-type", 8, "cannot compare a string with a number"),
+        ("n + word", "expr-type", 4, "cannot apply '+' to a number and a string"),
+        ("moment - maybe_moment <= 48h", "expr-type", 9, "'maybe_moment' may be null here"),
+        ("maybe_moment < moment or maybe_moment == null", "expr-type", 0, "may be null"),
+        ("n == null", "expr-type", 0, "a number is never null"),
+        ("day < moment", "expr-type", 6, "use date(...)"),
+        (
+            "moment - moment <= 1mo",
+            "expr-type",
+            19,
+            "exact durations and calendar months do not compare",
+        ),
+        ("flag and n", "expr-type", 9, "'and' needs bools"),
+        ("not n", "expr-type", 4, "'not' needs a bool"),
+        ("[1, 'a']", "expr-type", 4, "a list mixes number and string"),
+        ("n in words", "expr-type", 5, "'in' needs a list of number"),
+        ("frobnicate(n)", "expr-name", 0, "unknown function 'frobnicate'"),
+        ("min(n)", "expr-type", 0, "min() takes 2 argument(s), 1 given"),
+        ("date(day)", "expr-type", 5, "date() needs a datetime, found date"),
+        ("coalesce(maybe_n, 'x')", "expr-type", 0, "the fallback must be a number"),
+        ("n <", "expr-syntax", 3, "expected a value but found the end of the expression"),
+        ("n = 1", "expr-syntax", 2, "'equals' is written '=='"),
+        ("n < m < 3", "expr-syntax", 6, "comparisons do not chain"),
+        ("'open", "expr-syntax", 0, "this string is never closed"),
+        ("2023-02-30", "expr-syntax", 0, "is not a real date"),
+        ("n m", "expr-syntax", 2, "unexpected 'm' after a complete expression"),
+        ("", "expr-syntax", 0, "the expression is empty"),
+    ],
+)
+def test_errors_are_located_and_worded(source: str, code: str, offset: int, words: str) -> None:
+    found_code, found_offset, message = error_of(source)
+    assert (found_code, found_offset) == (code, offset)
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "__import__('os')",  # no Python names: only facts and the fixed functions
+        "who.__class__",  # no attribute access on Python objects: records have declared fields
+        "n * 2",  # no multiplication: rules compare and count, they do not compute prices
+        "n / 2",
+        "[x for x in words]",  # no comprehensions or loops
+        "lambda: 1",
+        "n if flag else m",  # no conditional expressions: rules are the conditionals
+        "words[0]",  # no indexing
+        "n ** 2",
+        "eval('1')",
+    ],
+)
+def test_features_deliberately_left_out_are_refused(source: str) -> None:
+    with pytest.raises(ExprError):
+        compile_expression(source, NAMES, BUILTINS)
+
+
+def test_nesting_depth_is_bounded() -> None:
+    deep = "(" * (MAX_DEPTH + 1) + "n" + ")" * (MAX_DEPTH + 1)
+    assert "nested more than" in error_of(deep)[2]
+    assert "longer than" in error_of("n + " * 600 + "n")[2]
+
+
+def test_period_literals_are_calendar_months() -> None:
+    assert evaluate("1y") == Period(12)
+    assert str(Period(24)) == "2y" and str(Period(5)) == "5mo"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60))
+def test_any_string_parses_or_raises_a_located_expression_error(source: str) -> None:
+    try:
+        compile_expression(source, NAMES, BUILTINS)
+    except ExprError as error:
+        assert 0 <= error.offset <= len(source)
+        assert error.code in ("expr-syntax", "expr-type", "expr-name")
+
+
+TOKENS = st.sampled_from(
+    [
+        "n",
+        "m",
+        "flag",
+        "word",
+        "day",
+        "moment",
+        "maybe_moment",
+        "who",
+        ".",
+        "name",
+        "born",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        "and",
+        "or",
+        "not",
+        "in",
+        "==",
+        "!=",
+        "<",
+        "<=",
+        "+",
+        "-",
+        "null",
+        "true",
+        "1",
+        "2.5",
+        "48h",
+        "1mo",
+        "2024-01-31",
+        "'x'",
+        "date",
+        "coalesce",
+        "min",
+    ]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(TOKENS, min_size=1, max_size=12))
+def test_every_expression_that_checks_evaluates_without_error(tokens: list[str]) -> None:
+    source = " ".join(tokens)
+    try:
+        compiled = compile_expression(source, NAMES, BUILTINS)
+    except ExprError:
+        return
+    compiled.evaluate(VALUES)
+    compiled.evaluate({**VALUES, "maybe_moment": dt.datetime(2024, 2, 28), "maybe_n": Decimal(1)})
