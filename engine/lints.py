@@ -148,41 +148,32 @@ def check_references(src: Sources) -> Iterator[Problem]:
     regions = src.vocabulary("regions")
     if src.catalog and src.regions and src.catalog.data["default_region"] not in regions:
         region = src.catalog.data["default_region"]
-        yield src.catalog.problem(
-            ("default_region",),
-            "unknown-region",
-            f"region '{region}' does not exist{did_you_mean(region, regions)}",
+        yield _unknown(
+            src.catalog, ("default_region",), "unknown-region", "region", region, regions
         )
     for doc in src.families.values():
         category = doc.data["category"]
         if src.catalog and category not in categories:
-            yield doc.problem(
-                ("category",),
-                "unknown-category",
-                f"category '{category}' does not exist{did_you_mean(category, categories)}",
-            )
+            yield _unknown(doc, ("category",), "unknown-category", "category", category, categories)
         yield from _component_refs(doc, components, src)
     for doc in src.products.values():
         family = doc.data["family"]
         if not src.exists("family", family):
-            yield doc.problem(
-                ("family",),
-                "unknown-family",
-                f"family '{family}' does not exist{did_you_mean(family, src.families)}",
-            )
+            yield _unknown(doc, ("family",), "unknown-family", "family", family, src.families)
         yield from _component_refs(doc, components, src)
         for index, offer in enumerate(doc.data.get("offers", [])):
             if not src.exists("plan", offer["plan"]):
-                yield doc.problem(
-                    ("offers", index, "plan"),
-                    "unknown-plan",
-                    f"plan '{offer['plan']}' does not exist{did_you_mean(offer['plan'], src.plans)}",
+                yield _unknown(
+                    doc, ("offers", index, "plan"), "unknown-plan", "plan", offer["plan"], src.plans
                 )
             if src.regions and offer["region"] not in regions:
-                yield doc.problem(
+                yield _unknown(
+                    doc,
                     ("offers", index, "region"),
                     "unknown-region",
-                    f"region '{offer['region']}' does not exist{did_you_mean(offer['region'], regions)}",
+                    "region",
+                    offer["region"],
+                    regions,
                 )
     for doc in src.plans.values():
         refs: list[tuple[tuple[str | int, ...], str]] = (
@@ -195,27 +186,37 @@ def check_references(src: Sources) -> Iterator[Problem]:
         ]
         for path, ruleset in refs:
             if not src.exists("rules", ruleset):
-                yield doc.problem(
-                    path,
-                    "unknown-rules",
-                    f"rule set '{ruleset}' does not exist{did_you_mean(ruleset, src.rulesets)}",
-                )
+                yield _unknown(doc, path, "unknown-rules", "rule set", ruleset, src.rulesets)
         for index, renewed in enumerate(doc.data.get("renews", [])):
             if not src.exists("plan", renewed):
-                yield doc.problem(
-                    ("renews", index),
-                    "unknown-plan",
-                    f"plan '{renewed}' does not exist{did_you_mean(renewed, src.plans)}",
-                )
+                yield _unknown(doc, ("renews", index), "unknown-plan", "plan", renewed, src.plans)
         for v_index, version in enumerate(doc.data["versions"]):
             for category in version.get("allowances", {}):
                 if src.catalog and category not in categories:
-                    yield doc.problem(
+                    yield _unknown(
+                        doc,
                         ("versions", v_index, "allowances", category),
                         "unknown-category",
-                        f"category '{category}' does not exist{did_you_mean(category, categories)}",
+                        "category",
+                        category,
+                        categories,
                         key=True,
                     )
+
+
+def _unknown(
+    doc: Document,
+    path: tuple[str | int, ...],
+    code: str,
+    kind: str,
+    value: str,
+    choices: Iterable[str],
+    key: bool = False,
+) -> Problem:
+    """The problem of a reference to an id that does not exist, with the closest id."""
+    return doc.problem(
+        path, code, f"{kind} '{value}' does not exist{did_you_mean(value, choices)}", key=key
+    )
 
 
 def _component_refs(doc: Document, components: dict[str, Any], src: Sources) -> Iterator[Problem]:
@@ -223,10 +224,13 @@ def _component_refs(doc: Document, components: dict[str, Any], src: Sources) -> 
         return
     for index, component in enumerate(doc.data.get("covered_components", [])):
         if component not in components:
-            yield doc.problem(
+            yield _unknown(
+                doc,
                 ("covered_components", index),
                 "unknown-component",
-                f"component '{component}' does not exist{did_you_mean(component, components)}",
+                "component",
+                component,
+                components,
             )
         elif components[component].get("never_covered"):
             yield doc.problem(
