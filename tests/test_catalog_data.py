@@ -14,7 +14,10 @@ from engine.model import Offer
 
 from .conftest import ROOT
 
-REFERENCE = ROOT.parent / "shared" / "reference" / "dji-care-refresh-fees.csv"
+# A copy of the reference fee table the catalog was written from (shared/reference in the
+# project's workspace); test_the_copy_matches_the_shared_reference keeps the two in step.
+REFERENCE = ROOT / "tests" / "fixtures" / "reference" / "dji-care-refresh-fees.csv"
+SHARED = ROOT.parent / "shared" / "reference" / "dji-care-refresh-fees.csv"
 
 REGIONS = {
     "US": "us",
@@ -89,6 +92,13 @@ def matches(offer: Offer, row: dict[str, str]) -> bool:
 
 def test_the_reference_has_the_rows_this_test_expects() -> None:
     assert len(rows()) >= 80
+
+
+@pytest.mark.skipif(
+    not SHARED.is_file(), reason="the workspace's shared/ folder is not beside this checkout"
+)
+def test_the_copy_matches_the_shared_reference() -> None:
+    assert REFERENCE.read_bytes() == SHARED.read_bytes()
 
 
 @pytest.mark.parametrize(
