@@ -140,7 +140,8 @@ def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool)
         checked += f", {report.cases} cases"
         verdict = "ok" if not report.errors else "FAILED"
         click.echo(
-            f"{verdict}: {checked}; {len(report.errors)} errors, {len(report.warnings)} warnings"
+            f"{verdict}: {checked}; {_plural(len(report.errors), 'error')}, "
+            f"{_plural(len(report.warnings), 'warning')}"
         )
     sys.exit(1 if report.errors else 0)
 

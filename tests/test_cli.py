@@ -68,6 +68,7 @@ def test_each_mistake_prints_one_located_error_and_exits_1(
     assert code == 1
     assert len(errors) == 1 and errors[0].startswith("catalog/" + expected)
     assert out.splitlines()[-1].startswith("FAILED: checked")
+    assert out.splitlines()[-1].endswith("; 1 error, 0 warnings")
 
 
 def test_validate_json_lists_problems_and_a_summary(minimal_copy: Path) -> None:
