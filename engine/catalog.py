@@ -283,6 +283,33 @@ class Catalog:
         """What the plan costs for the product in the region under the terms of *on*."""
         return self.price_quote(product, plan, region, on).money
 
+    def total_costs(
+        self,
+        product: str | Product,
+        plan: str | Plan,
+        region: str | None = None,
+        on: dt.date | None = None,
+    ) -> list[Money | None]:
+        """What the plan costs in all after 0, 1, 2 … replacements: its price plus each fee.
+
+        Under the terms in force on *on*; one entry per replacement the terms give. An entry is
+        None from the first fee that is not published (or not in the price's currency).
+        LookupProblem when the plan cannot be bought then or its price is not published.
+        """
+        terms = self.terms(plan, product, on)
+        totals: list[Money | None] = [self.price(product, plan, region, on)]
+        for number in range(1, terms.replacements + 1):
+            last = totals[-1]
+            try:
+                fee: Money | None = self.quote(product, plan, region, number, on=on)
+            except LookupProblem:
+                fee = None
+            if last is None or fee is None or fee.currency != last.currency:
+                totals.append(None)
+            else:
+                totals.append(last + fee)
+        return totals
+
     def _best(
         self,
         product: Product,

@@ -486,6 +486,118 @@ def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool, covera
     sys.exit(1 if failed or uncovered else 0)
 
 
+def _site_options(command: Any) -> Any:
+    command = click.option(
+        "--on",
+        type=DATE,
+        help="The day the figures are for (default: SOURCE_DATE_EPOCH if set, else today).",
+    )(command)
+    command = click.option(
+        "--base-url",
+        help="Where the site will be published (http(s)://...); used for canonical links and the sitemap.",
+    )(command)
+    command = click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("_site"),
+        show_default=True,
+        help="The folder to build into; replaced whole, only if a previous build made it.",
+    )(command)
+    return click.argument(
+        "catalog", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+    )(command)
+
+
+def _build(
+    ctx: click.Context,
+    catalog: Path | None,
+    out: Path,
+    base_url: str | None,
+    on: dt.date | None,
+) -> Any:
+    from engine.loader import load
+    from engine.publish import PublishError
+    from engine.site import build
+
+    if base_url and not (base_url.startswith(("http://", "https://", "/")) and " " not in base_url):
+        raise click.BadParameter(
+            f"'{base_url}' is not an http(s) address or an absolute path", param_hint="--base-url"
+        )
+    from engine.site import build_day
+
+    try:
+        day = build_day(on)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    with _user_errors():
+        cat = load(catalog or ctx.obj.get("catalog"))
+        try:
+            if sys.stderr.isatty():
+                with click.progressbar(length=1, label="building", file=sys.stderr) as bar:
+
+                    def progress(done: int, total: int) -> None:
+                        bar.length = total
+                        bar.update(done - bar.pos)
+
+                    return build(cat, out, base_url=base_url, on=day, progress=progress)
+            return build(cat, out, base_url=base_url, on=day)
+        except PublishError as exc:
+            _fail(str(exc), 1)
+        except OSError as exc:
+            _fail(f"cannot write the site to {out}: {exc.strerror or exc}", 1)
+
+
+def _built(result: Any) -> str:
+    path = result.path
+    files = result.published.files
+    return (
+        f"built {result.pages} pages ({files} files, {len(result.changed)} changed, "
+        f"{len(result.published.removed)} removed) for {result.on} in {result.seconds:.2f} s\n"
+        f"open {path / 'index.html'}"
+    )
+
+
+@cli.command("build")
+@_site_options
+@click.pass_context
+def build_site(
+    ctx: click.Context, catalog: Path | None, out: Path, base_url: str | None, on: dt.date | None
+) -> None:
+    """Build the website and JSON API into a folder (default _site/)."""
+    click.echo(_built(_build(ctx, catalog, out, base_url, on)))
+
+
+@cli.command()
+@_site_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.pass_context
+def serve(
+    ctx: click.Context,
+    catalog: Path | None,
+    out: Path,
+    base_url: str | None,
+    on: dt.date | None,
+    port: int,
+) -> None:
+    """Build the website, then serve it on 127.0.0.1 for preview (Ctrl-C stops)."""
+    from engine.serve import make_server
+
+    result = _build(ctx, catalog, out, base_url, on)
+    click.echo(_built(result).splitlines()[0])
+    try:
+        server = make_server(result.path, port, quiet=False)
+    except OSError as exc:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", 1)
+    bound = server.server_address[1]
+    click.echo(f"serving {result.path} at http://127.0.0.1:{bound}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``care-catalog`` script."""
     _run(cli, argv)

@@ -7,10 +7,11 @@ dates are ISO strings; absent facts are ``null`` (never a guess).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from engine.catalog import Catalog
-from engine.model import Offer, Plan, PlanVersion, Product
+from engine.model import Location, Offer, Plan, PlanVersion, Product
 from engine.money import Money
 from engine.problems import LookupProblem
 
@@ -25,7 +26,10 @@ def money_json(money: Money | None, locale: str | None = None) -> dict[str, str]
     return out
 
 
-def offer_json(catalog: Catalog, offer: Offer) -> dict[str, Any]:
+Locate = Callable[[Location], str]
+
+
+def offer_json(catalog: Catalog, offer: Offer, locate: Locate = str) -> dict[str, Any]:
     """One offer with its amounts (formatted for its region) and provenance."""
     locale = catalog.region(offer.region).locale
     return {
@@ -43,11 +47,13 @@ def offer_json(catalog: Catalog, offer: Offer) -> dict[str, Any]:
         "checked": offer.checked,
         "confidence": offer.confidence,
         "note": offer.note,
-        "defined_at": str(offer.location),
+        "defined_at": locate(offer.location),
     }
 
 
-def version_json(version: PlanVersion, category: str | None = None) -> dict[str, Any]:
+def version_json(
+    version: PlanVersion, category: str | None = None, locate: Locate = str
+) -> dict[str, Any]:
     """One plan version: dates, term, warranty, allowances per category, changes and sources."""
     allowances = {
         cat: {"replacements": a.replacements, "flyaway": a.flyaway}
@@ -65,11 +71,13 @@ def version_json(version: PlanVersion, category: str | None = None) -> dict[str,
         "allowances": allowances,
         "changes": list(version.changes),
         "sources": list(version.sources),
-        "defined_at": str(version.location),
+        "defined_at": locate(version.location),
     }
 
 
-def plan_json(catalog: Catalog, plan: Plan, on: dt.date | None = None) -> dict[str, Any]:
+def plan_json(
+    catalog: Catalog, plan: Plan, on: dt.date | None = None, locate: Locate = str
+) -> dict[str, Any]:
     """A plan with every version and the one in force on *on* (default: today)."""
     day = on or dt.date.today()
     current = plan.version_on(day)
@@ -81,13 +89,17 @@ def plan_json(catalog: Catalog, plan: Plan, on: dt.date | None = None) -> dict[s
         "renews": list(plan.renews),
         "on": day.isoformat(),
         "in_force": current.start.isoformat() if current else None,
-        "versions": [version_json(v) for v in plan.versions],
-        "defined_at": str(plan.location),
+        "versions": [version_json(v, locate=locate) for v in plan.versions],
+        "defined_at": locate(plan.location),
     }
 
 
 def product_json(
-    catalog: Catalog, product: Product, region: str | None = None, on: dt.date | None = None
+    catalog: Catalog,
+    product: Product,
+    region: str | None = None,
+    on: dt.date | None = None,
+    locate: Locate = str,
 ) -> dict[str, Any]:
     """A product: family, components, flyaway history, terms of every plan on *on*, and its offers."""
     day = on or dt.date.today()
@@ -118,8 +130,8 @@ def product_json(
         "flyaway_eligible_on": product.flyaway_eligible_on(day),
         "on": day.isoformat(),
         "terms": terms,
-        "offers": [offer_json(catalog, o) for o in catalog.offers(product, region=region)],
-        "defined_at": str(product.location),
+        "offers": [offer_json(catalog, o, locate) for o in catalog.offers(product, region=region)],
+        "defined_at": locate(product.location),
     }
 
 

@@ -1,0 +1,121 @@
+"""Publishing a folder atomically: written aside, unchanged files reused, then swapped in.
+
+A build writes every file into a staging folder beside the target. A file whose bytes equal the
+published one is hard-linked from it instead of rewritten (its inode and modification time stay,
+so a sync or a web server sees only real changes). ``commit`` swaps the staging folder in with one
+``renameat2(RENAME_EXCHANGE)`` where the kernel has it (Linux), else with two renames; ``abort``
+(or any failure before ``commit``) removes the staging folder and leaves the published one as it
+was. A folder is only ever replaced when a previous build marked it as its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MARKER = ".care-catalog-site"
+
+
+class PublishError(Exception):
+    """The target folder cannot be replaced (it holds something else, or cannot be written)."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a commit did: files in the new folder, how many were new or changed, how many removed."""
+
+    path: Path
+    files: int
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+class Publisher:
+    """Collects a folder's files aside; ``commit()`` swaps it in, ``abort()`` drops it."""
+
+    def __init__(self, target: Path):
+        self.target = target.absolute()
+        if self.target.exists() and not _replaceable(self.target):
+            raise PublishError(
+                f"{target} exists and was not built by care-catalog; "
+                "choose an empty or new folder with --out"
+            )
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = self.target.parent / f".{self.target.name}.building-{os.getpid()}"
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.staging.mkdir()
+        self._files: list[str] = []
+        self._changed: list[str] = []
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Put *data* at *relative* (a ``/``-separated path) in the new folder."""
+        if relative.startswith("/") or ".." in relative.split("/"):
+            raise ValueError(f"not a path inside the site: {relative!r}")
+        destination = self.staging / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        previous = self.target / relative
+        self._files.append(relative)
+        same_size = previous.is_file() and previous.stat().st_size == len(data)
+        if same_size and previous.read_bytes() == data:
+            try:
+                os.link(previous, destination)
+            except OSError:
+                shutil.copy2(previous, destination)
+            return
+        self._changed.append(relative)
+        destination.write_bytes(data)
+
+    def commit(self) -> Published:
+        """Swap the new folder in and remove the old one."""
+        (self.staging / MARKER).write_bytes(
+            b"built by care-catalog; replaced whole by each build\n"
+        )
+        old_files = set(_files_under(self.target)) if self.target.exists() else set()
+        removed = tuple(sorted(old_files - set(self._files) - {MARKER}))
+        if self.target.exists():
+            _exchange(self.staging, self.target)
+            shutil.rmtree(self.staging)
+        else:
+            os.rename(self.staging, self.target)
+        return Published(self.target, len(self._files), tuple(self._changed), removed)
+
+    def abort(self) -> None:
+        """Drop everything written; the published folder is untouched."""
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _replaceable(folder: Path) -> bool:
+    return folder.is_dir() and ((folder / MARKER).is_file() or not any(folder.iterdir()))
+
+
+def _files_under(folder: Path) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(new: Path, old: Path) -> None:
+    """Atomically exchange two folders where the kernel can; else rename the old one aside first."""
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = None
+    if libc_name:
+        with contextlib.suppress(OSError, AttributeError):
+            renameat2 = ctypes.CDLL(libc_name, use_errno=True).renameat2
+    if renameat2 is not None:
+        result = renameat2(
+            _AT_FDCWD, os.fsencode(new), _AT_FDCWD, os.fsencode(old), _RENAME_EXCHANGE
+        )
+        if result == 0:
+            return
+    aside = new.with_name(new.name + ".old")
+    os.rename(old, aside)
+    os.rename(new, old)
+    os.rename(aside, new)

@@ -1,0 +1,60 @@
+"""A preview server for a built site: static files on 127.0.0.1, with the site's own 404 page."""
+
+from __future__ import annotations
+
+import functools
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves one folder; a missing page gets the site's ``404.html`` with status 404."""
+
+    extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".xml": "application/xml",
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".html": "text/html; charset=utf-8",
+    }
+    quiet = True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The site's 404 page for a missing file; the standard error page otherwise."""
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def end_headers(self) -> None:
+        """Ask browsers not to cache, so a rebuild shows at once."""
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log requests only when the server is not quiet."""
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+def make_server(
+    root: Path, port: int = 8000, host: str = "127.0.0.1", quiet: bool = True
+) -> ThreadingHTTPServer:
+    """A server for *root* on *host*:*port* (port 0: any free port); call ``serve_forever()``."""
+    handler = functools.partial(
+        type("Handler", (SiteHandler,), {"quiet": quiet}), directory=str(root)
+    )
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,135 @@
+"""The static website: pages rendered with Jinja2, the JSON API, schemas and assets, published atomically.
+
+``build(catalog, out)`` renders every page of ``engine.pages`` with the templates in ``site/``,
+writes the API of ``engine.api``, copies the JSON Schemas, the OpenAPI document and the static
+assets, and publishes it all with ``engine.publish`` (written aside, unchanged files kept,
+swapped in at the end). The same catalog, day and base URL give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from engine import api
+from engine.catalog import Catalog
+from engine.pages import Page, SiteViews
+from engine.publish import Published, Publisher
+from engine.resources import data_dir
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build: where it is, the day of its figures, its pages and files, what changed."""
+
+    path: Path
+    on: dt.date
+    pages: int
+    published: Published
+    seconds: float
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """Files that are new or whose bytes changed since the previous build."""
+        return self.published.changed
+
+
+def build_day(on: dt.date | None = None) -> dt.date:
+    """The day a build's figures are for: *on*, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
+    if on is not None:
+        return on
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from None
+    return dt.date.today()
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaped, strict about undefined names, whitespace-trimmed."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates or data_dir("site") / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def build(
+    catalog: Catalog,
+    out: str | Path = "_site",
+    *,
+    base_url: str | None = None,
+    on: dt.date | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the site of *catalog* into *out*; on any failure the previous site stays as it was."""
+    started = time.perf_counter()
+    day = build_day(on)
+    base = _base_url(base_url)
+    env = environment()
+    views = SiteViews(catalog, day)
+    common = views.common()
+    pages = list(views.pages())
+    docs = list(api.documents(catalog, day))
+    total = len(pages) + len(docs)
+    publisher = Publisher(Path(out))
+    try:
+        for done, page in enumerate(pages, 1):
+            publisher.write(page.path, render(env, page, common, base).encode())
+            if progress:
+                progress(done, total)
+        for done, (path, doc) in enumerate(docs, len(pages) + 1):
+            publisher.write(path, api.encode(doc))
+            if progress:
+                progress(done, total)
+        site = data_dir("site")
+        for asset in sorted((site / "static").iterdir()):
+            publisher.write(f"static/{asset.name}", asset.read_bytes())
+        publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
+        for schema in sorted(data_dir("schema").glob("*.schema.json")):
+            publisher.write(f"schema/{schema.name}", schema.read_bytes())
+        urls = [f"{base or '/'}{p.path}" for p in pages if p.path != "404.html"]
+        sitemap = env.get_template("sitemap.xml").render(urls=urls)
+        publisher.write("sitemap.xml", sitemap.encode())
+        published = publisher.commit()
+    except BaseException:
+        publisher.abort()
+        raise
+    return BuildResult(published.path, day, len(pages), published, time.perf_counter() - started)
+
+
+def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url: str) -> str:
+    """One page's HTML."""
+    root = page.root
+    if page.path == "404.html":
+        # Served for any missing address, so its links cannot be relative to where it lies.
+        root = base_url or "/"
+    context = {
+        **common,
+        **page.view,
+        "page": {"path": page.path, "title": page.title},
+        "root": root,
+        "base_url": base_url,
+    }
+    return env.get_template(page.template).render(context)
+
+
+def _base_url(url: str | None) -> str:
+    if not url:
+        return ""
+    return url if url.endswith("/") else url + "/"
