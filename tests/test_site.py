@@ -1,0 +1,385 @@
+"""The site builder without a browser: pages, API, determinism, atomic publishing, inert text."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import jinja2
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+import engine
+from engine.catalog import Catalog
+from engine.cli import cli
+from engine.pages import web_link
+from engine.publish import MARKER, Publisher, PublishError
+from engine.site import BuildResult, build, build_day, environment
+from tests.sitekit import BUILD_DAY, ROOT, hostile_catalog
+
+OPENAPI = json.loads((ROOT / "site" / "api" / "openapi.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def built(shipped: Catalog, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The shipped catalog's site, built once for the day BUILD_DAY."""
+    return build(shipped, tmp_path_factory.mktemp("site") / "_site", on=BUILD_DAY)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def api_schema(name: str) -> dict[str, object]:
+    """An OpenAPI component schema, with the document around it so its $refs resolve."""
+    return {
+        **OPENAPI,
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": f"#/components/schemas/{name}",
+    }
+
+
+# -- what the pages show -------------------------------------------------------------------
+
+
+def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -> None:
+    site = built.path
+    expected = (
+        ["index.html", "compare.html", "history.html", "404.html", "sitemap.xml"]
+        + [f"families/{f}.html" for f in shipped.families]
+        + [f"products/{p.id}.html" for p in shipped.products()]
+        + [f"plans/{p}.html" for p in shipped.plans]
+        + ["api/v1/index.json", "api/v1/openapi.json", "schema/product.schema.json"]
+        + [f"api/v1/products/{p.id}.json" for p in shipped.products()]
+        + [f"api/v1/plans/{p}.json" for p in shipped.plans]
+        + ["static/style.css", "static/compare.js"]
+    )
+    assert [name for name in expected if not (site / name).is_file()] == []
+    assert built.pages == 3 + 1 + len(shipped.families) + len(shipped.products()) + len(
+        shipped.plans
+    )
+    assert built.on == BUILD_DAY
+
+
+def test_the_index_links_every_model(built: BuildResult, shipped: Catalog) -> None:
+    html = (built.path / "index.html").read_text()
+    for product in shipped.products():
+        assert f'<a href="products/{product.id}.html">{product.name}</a>' in html
+
+
+def test_a_product_page_shows_cover_plans_fees_rules_and_worth(built: BuildResult) -> None:
+    html = (built.path / "products" / "mavic-3.html").read_text()
+    # Terms of 2026-11-22 (Care Refresh 2.0): 2 replacements (1 flyaway) and 4 (2 flyaway).
+    row_1y = re.search(r"1-Year</a></th>\s*<td>(\d)</td>\s*<td>(\d)</td>", html)
+    row_2y = re.search(r"2-Year</a></th>\s*<td>(\d)</td>\s*<td>(\d)</td>", html)
+    assert row_1y and row_1y.groups() == ("2", "1")
+    assert row_2y and row_2y.groups() == ("4", "2")
+    # Fees in the market's own format, with source and checked date.
+    assert "US$159.00" in html and "US$739.00" in html and "1\u00a0219,00\u00a0zł" in html
+    assert (
+        'href="https://advexure.com/collections/dji-care-refresh/products/dji-care-refresh-for-mavic-3"'
+        in html
+    )
+    assert "~2022" in html
+    assert '<span class="missing">not published</span>' in html
+    # The purchase rules' reasons in order, the flyaway date, and the worth table's totals.
+    assert html.index("Drones and gimbal cameras can be covered within 48 hours") < html.index(
+        "Past the activation window, DJI first needs a video"
+    )
+    assert '<time datetime="2022-11-01">2022-11-01</time>' in html
+    worth = html[html.index('id="worth-us"') :]
+    # 2020 terms in the US: 239, then + 159, then + 199.
+    assert worth.index("US$239.00") < worth.index("US$398.00") < worth.index("US$597.00")
+    # A remote controller is never covered.
+    assert '<li class="no">Remote controller' in html
+
+
+def test_claim_outcomes_on_a_product_page_come_from_the_rules(built: BuildResult) -> None:
+    html = (built.path / "products" / "fpv.html").read_text()
+    flyaway = html[html.index('<th scope="row">Flyaway</th>') :]
+    flyaway = flyaway[: flyaway.index("</tr>")]
+    assert "not covered" in flyaway
+    assert "Flyaway cover applies only to drones on DJI" in flyaway
+
+
+def test_a_plan_page_shows_terms_history_and_decision_tables(built: BuildResult) -> None:
+    html = (built.path / "plans" / "care-refresh-2y.html").read_text()
+    current = html[html.index('id="current-heading"') : html.index('id="history-heading"')]
+    assert "Care Refresh 2.0" in current and "4 replacements, up to 2 flyaway" in current
+    history = html[html.index('id="history-heading"') :]
+    assert "3 replacements, up to 2 flyaway" in history
+    assert "A 2-Year plan is introduced with three replacements" in history
+    assert (
+        "<code>category != &#34;handheld&#34; and activated_at != null and now - activated_at &lt;= 48h</code>"
+        in html
+    )
+    assert "Purchase rules, tried in order" in html and "Claim rules, tried in order" in html
+
+
+def test_the_compare_page_has_a_row_per_offer_and_per_model_without_one(
+    built: BuildResult, shipped: Catalog
+) -> None:
+    html = (built.path / "compare.html").read_text()
+    rows = re.findall(
+        r'<tr data-family="([^"]*)" data-category="([^"]*)" data-region="([^"]*)">', html
+    )
+    offers = sum(len(p.offers) for p in shipped.products())
+    bare = sum(1 for p in shipped.products() if not p.offers)
+    assert len(rows) == offers + bare
+    assert {r[2] for r in rows} - {""} == {o.region for p in shipped.products() for o in p.offers}
+    # Readable without JavaScript: the controls start hidden, the table is all there.
+    assert '<form id="filters" class="filters" hidden>' in html
+    assert 'data-sort="159"' in html
+
+
+def test_history_lists_every_plan_version_newest_first(
+    built: BuildResult, shipped: Catalog
+) -> None:
+    html = (built.path / "history.html").read_text()
+    dates = re.findall(r'<li class="event event-terms">\s*<p><time datetime="([\d-]+)"', html)
+    versions = [v for p in shipped.plans.values() for v in p.versions]
+    assert len(dates) == len(versions)
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_the_404_page_links_from_the_site_root(built: BuildResult) -> None:
+    html = (built.path / "404.html").read_text()
+    assert 'href="/static/style.css"' in html and 'href="/index.html"' in html
+
+
+def test_pages_request_nothing_from_elsewhere(built: BuildResult) -> None:
+    for page in built.path.rglob("*.html"):
+        html = page.read_text()
+        for url in re.findall(r'(?:src|href)="([^"]*)"', html):
+            if url.startswith(("https://", "http://")):
+                # Only links a reader follows (sources) may point elsewhere, never a resource.
+                assert re.search(rf'<a class="source" href="{re.escape(url)}"', html), (page, url)
+        assert "Content-Security-Policy" in html
+
+
+def test_sitemap_lists_every_page_under_the_base_url(shipped: Catalog, tmp_path: Path) -> None:
+    result = build(shipped, tmp_path / "out", base_url="https://plans.example/care", on=BUILD_DAY)
+    sitemap = (result.path / "sitemap.xml").read_text()
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert len(locs) == result.pages - 1  # every page but the 404
+    assert "https://plans.example/care/products/mavic-3.html" in locs
+    index = (result.path / "index.html").read_text()
+    assert '<link rel="canonical" href="https://plans.example/care/index.html">' in index
+
+
+# -- the API -------------------------------------------------------------------------------
+
+
+def test_every_api_document_matches_the_openapi_schemas(built: BuildResult) -> None:
+    jsonschema.Draft202012Validator.check_schema(api_schema("Index"))
+    api = built.path / "api" / "v1"
+    jsonschema.validate(json.loads((api / "index.json").read_text()), api_schema("Index"))
+    for name, folder in (("Product", "products"), ("Plan", "plans")):
+        for doc in sorted((api / folder).glob("*.json")):
+            jsonschema.validate(json.loads(doc.read_text()), api_schema(name))
+
+
+def test_the_api_gives_money_as_exact_strings_with_currency(built: BuildResult) -> None:
+    doc = json.loads((built.path / "api" / "v1" / "products" / "mavic-3.json").read_text())
+    us = next(o for o in doc["offers"] if o["region"] == "us" and o["plan"] == "care-refresh-1y")
+    assert us["price"] == {"amount": "239", "currency": "USD", "formatted": "US$239.00"}
+    assert [f["amount"] for f in us["fees"]] == ["159", "199"]
+    assert us["defined_at"].startswith("products/mavic-3.yaml:")
+    assert doc["terms"]["care-refresh-2y"]["replacements"] == 4
+    plan = json.loads((built.path / "api" / "v1" / "plans" / "care-refresh-1y.json").read_text())
+    rules = plan["versions"][-1]["decisions"]["purchase"]
+    assert rules[-1]["outcome"] == "needs-video-verification"
+    assert rules[-1]["defined_at"].startswith("rules/care-refresh.yaml:")
+
+
+def test_the_openapi_document_lists_the_api_paths() -> None:
+    assert sorted(OPENAPI["paths"]) == ["/index.json", "/plans/{id}.json", "/products/{id}.json"]
+    assert OPENAPI["openapi"].startswith("3.1")
+
+
+# -- determinism, incremental and atomic writes -------------------------------------------
+
+
+def test_two_builds_give_the_same_bytes_from_anywhere(
+    shipped: Catalog, built: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    again = build(engine.load(ROOT / "catalog"), tmp_path / "again", on=BUILD_DAY)
+    assert files_of(again.path) == files_of(built.path)
+
+
+def test_a_rebuild_rewrites_nothing_unchanged(shipped: Catalog, tmp_path: Path) -> None:
+    first = build(shipped, tmp_path / "s", on=BUILD_DAY)
+    inode = (first.path / "index.html").stat().st_ino
+    second = build(shipped, tmp_path / "s", on=BUILD_DAY)
+    assert second.changed == () and second.published.removed == ()
+    assert (second.path / "index.html").stat().st_ino == inode
+    assert not list(tmp_path.glob(".s.building-*"))
+
+
+def test_changing_one_fee_changes_exactly_the_files_showing_it(tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", catalog, ignore=shutil.ignore_patterns(".cache"))
+    first = build(engine.load(catalog), tmp_path / "s", on=BUILD_DAY)
+    before = files_of(first.path)
+    product = catalog / "products" / "mavic-3.yaml"
+    text = product.read_text()
+    assert "fees: [159, 199]" in text
+    product.write_text(text.replace("fees: [159, 199]", "fees: [159, 209]"))
+    second = build(engine.load(catalog), tmp_path / "s", on=BUILD_DAY)
+    after = files_of(second.path)
+    differ = sorted(name for name in after if before.get(name) != after[name])
+    expected = ["api/v1/products/mavic-3.json", "compare.html", "products/mavic-3.html"]
+    assert differ == expected
+    assert sorted(second.changed) == expected
+
+
+def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_path: Path) -> None:
+    first = build(shipped, tmp_path / "s", on=BUILD_DAY)
+    before = files_of(first.path)
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 10:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build(shipped, tmp_path / "s", on=BUILD_DAY.replace(year=2030), progress=interrupt)
+    assert files_of(tmp_path / "s") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+def test_a_folder_not_built_here_is_never_replaced(shipped: Catalog, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(PublishError, match="was not built by care-catalog"):
+        build(shipped, tmp_path, on=BUILD_DAY)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_publisher_swaps_in_and_reports_removed_files(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    first = Publisher(target)
+    first.write("a.txt", b"one")
+    first.write("old/b.txt", b"two")
+    first.commit()
+    second = Publisher(target)
+    second.write("a.txt", b"one")
+    second.write("c.txt", b"three")
+    done = second.commit()
+    assert done.changed == ("c.txt",) and done.removed == ("old/b.txt",)
+    assert sorted(files_of(target)) == [MARKER, "a.txt", "c.txt"]
+    with pytest.raises(ValueError, match="not a path inside the site"):
+        Publisher(target).write("../escape.txt", b"")
+
+
+# -- text from the catalog is inert --------------------------------------------------------
+
+
+def test_hostile_text_is_escaped_and_javascript_urls_are_not_links(tmp_path: Path) -> None:
+    catalog = engine.load(hostile_catalog(tmp_path / "hostile"))
+    result = build(catalog, tmp_path / "s", on=BUILD_DAY)
+    for page in result.path.rglob("*.html"):
+        html = page.read_text()
+        assert "<script>window" not in html and "<img src=" not in html, page
+        assert not re.search(r'href="\s*javascript:', html, re.IGNORECASE), page
+        scripts = re.findall(r"<script[^>]*>", html)
+        assert set(scripts) <= {'<script src="static/compare.js" defer>'}, page
+    product = (result.path / "products" / "mini-3.html").read_text()
+    assert "Mini 3 &lt;script&gt;window.__pwned = 1&lt;/script&gt;" in product
+    assert '<span class="source">javascript:window.__pwned=3</span>' in product
+
+
+@pytest.mark.parametrize(
+    ("source", "link"),
+    [
+        ("https://www.dji.com/service", "https://www.dji.com/service"),
+        ("HTTP://example.org/x", "HTTP://example.org/x"),
+        ("javascript:alert(1)", None),
+        (" https://example.org", None),
+        ("data:text/html,hi", None),
+        ("seed 000", None),
+        ("https://", None),
+    ],
+)
+def test_only_web_addresses_become_links(source: str, link: str | None) -> None:
+    assert web_link(source) == link
+
+
+def test_templates_are_strict_and_escaped() -> None:
+    env = environment()
+    assert env.undefined is jinja2.StrictUndefined
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ nothing }}").render()
+    page = env.get_template("404.html")
+    assert page.environment.is_async is False
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    assert env.get_template("sitemap.xml").render(urls=["/a?b=1&c=<2>"]).count("&amp;") == 1
+
+
+# -- the build day and the CLI -------------------------------------------------------------
+
+
+def test_the_build_day_comes_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_day().isoformat() == "2023-11-14"
+    assert build_day(BUILD_DAY) == BUILD_DAY
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(ValueError, match="SOURCE_DATE_EPOCH"):
+        build_day()
+
+
+def test_cli_build_prints_pages_time_and_path(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = CliRunner().invoke(cli, ["build", "--out", str(out), "--on", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    assert re.match(
+        r"built 80 pages \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
+        result.output,
+    )
+    assert f"open {out / 'index.html'}" in result.output
+
+
+def test_cli_build_refuses_bad_input_without_a_traceback(
+    tmp_path: Path, minimal_copy: Path
+) -> None:
+    runner = CliRunner()
+    bad_url = runner.invoke(
+        cli, ["build", "--out", str(tmp_path / "a"), "--base-url", "javascript:x"]
+    )
+    assert bad_url.exit_code == 2 and "not an http(s) address" in bad_url.output
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "keep.txt").write_text("x")
+    taken = runner.invoke(cli, ["build", "--out", str(tmp_path / "mine")])
+    assert taken.exit_code == 1 and "was not built by care-catalog" in taken.output
+    assert (tmp_path / "mine" / "keep.txt").read_text() == "x"
+    # A broken catalog never writes a site, nor touches the previous one.
+    good = runner.invoke(cli, ["build", str(minimal_copy), "--out", str(tmp_path / "s")])
+    assert good.exit_code == 0, good.output
+    before = files_of(tmp_path / "s")
+    (minimal_copy / "products" / "mini-3.yaml").write_text("id: mini-3\nname: [unclosed\n")
+    broken = runner.invoke(cli, ["build", str(minimal_copy), "--out", str(tmp_path / "s")])
+    assert broken.exit_code == 1
+    assert (
+        "products/mini-3.yaml:3:1: error[yaml-syntax]" in broken.output
+        and "Traceback" not in broken.output
+    )
+    assert files_of(tmp_path / "s") == before
+
+
+def test_source_date_epoch_makes_the_cli_build_reproducible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, minimal_copy: Path
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    runner = CliRunner()
+    for name in ("a", "b"):
+        result = runner.invoke(cli, ["build", str(minimal_copy), "--out", str(tmp_path / name)])
+        assert result.exit_code == 0 and "for 2023-11-14" in result.output
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert os.path.exists(tmp_path / "a" / "index.html")
