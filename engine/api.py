@@ -9,36 +9,46 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
 from engine.catalog import Catalog
 from engine.decisions import Rule
 from engine.export import plan_json, product_json, product_summary_json
+from engine.model import Plan, Product
 from engine.pages import catalog_file
 
 VERSION = "v1"
 PREFIX = f"api/{VERSION}"
 
 
-def documents(catalog: Catalog, on: dt.date) -> Iterator[tuple[str, Any]]:
-    """Every API document as (path in the site, JSON value)."""
-    locate = partial(catalog_file, catalog)
-    yield f"{PREFIX}/index.json", index(catalog, on)
+def documents(catalog: Catalog, on: dt.date) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """Every API document as (path in the site, a function making its JSON value)."""
+    yield f"{PREFIX}/index.json", partial(index, catalog, on)
     for product in catalog.products():
-        doc = product_json(catalog, product, on=on, locate=locate)
-        doc["page"] = f"../../../products/{product.id}.html"
-        yield f"{PREFIX}/products/{product.id}.json", doc
+        yield f"{PREFIX}/products/{product.id}.json", partial(product_doc, catalog, product, on)
     for plan in catalog.plans.values():
-        doc = plan_json(catalog, plan, on, locate=locate)
-        for version, data in zip(plan.versions, doc["versions"], strict=True):
-            data["decisions"] = {
-                name: [rule_json(catalog, rule) for rule in rules]
-                for name, rules in version.decisions.items()
-            }
-        doc["page"] = f"../../../plans/{plan.id}.html"
-        yield f"{PREFIX}/plans/{plan.id}.json", doc
+        yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on)
+
+
+def product_doc(catalog: Catalog, product: Product, on: dt.date) -> dict[str, Any]:
+    """A product's document: the shape of ``care-catalog show product --json``, plus its page."""
+    doc = product_json(catalog, product, on=on, locate=partial(catalog_file, catalog))
+    doc["page"] = f"../../../products/{product.id}.html"
+    return doc
+
+
+def plan_doc(catalog: Catalog, plan: Plan, on: dt.date) -> dict[str, Any]:
+    """A plan's document: every version with its decision rules, plus its page."""
+    doc = plan_json(catalog, plan, on, locate=partial(catalog_file, catalog))
+    for version, data in zip(plan.versions, doc["versions"], strict=True):
+        data["decisions"] = {
+            name: [rule_json(catalog, rule) for rule in rules]
+            for name, rules in version.decisions.items()
+        }
+    doc["page"] = f"../../../plans/{plan.id}.html"
+    return doc
 
 
 def index(catalog: Catalog, on: dt.date) -> dict[str, Any]:

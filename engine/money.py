@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -47,19 +48,95 @@ class Money:
         return {"amount": str(self.amount), "currency": self.currency}
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def format_money(amount: Decimal, currency: str, locale: str) -> str:
-    """Format with Babel in *locale*; a bare sign shared by several currencies becomes unambiguous.
+    """Format as Babel does in *locale*; a bare sign shared by several currencies becomes unambiguous.
 
     A catalog shows many currencies side by side, so ``$`` alone would not say whose dollar:
     where the locale's symbol is a bare form of the international one (``$`` of ``US$``), the
     international symbol is used. Distinct local symbols (``￥``, ``zł``, ``€``) are kept.
-    """
-    from babel.numbers import format_currency, get_currency_symbol
 
-    text: str = format_currency(amount, currency, locale=locale)
-    local = get_currency_symbol(currency, locale)
-    world = get_currency_symbol(currency, "en_001")
-    if local != world and world.endswith(local) and local in text:
-        text = text.replace(local, world, 1)
+    Babel's pattern, symbols and the currency's digits are read once per currency and locale;
+    a non-negative amount is then laid out here (a site formats tens of thousands of amounts),
+    anything else by Babel itself. The tests check both give the same text.
+    """
+    style = _currency_style(currency, locale)
+    if style.simple and amount >= 0:
+        return style.lay_out(amount)
+    from babel.numbers import format_currency
+
+    text: str = format_currency(amount, currency, locale=style.locale)
+    if style.swap is not None and style.swap[0] in text:
+        text = text.replace(style.swap[0], style.swap[1], 1)
     return text
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one locale writes one currency: Babel's pattern reduced to what a layout needs."""
+
+    locale: Any
+    swap: tuple[str, str] | None
+    prefix: str
+    suffix: str
+    group: str
+    decimal: str
+    digits: int
+    primary: int
+    secondary: int
+    simple: bool
+
+    def lay_out(self, amount: Decimal) -> str:
+        """A non-negative *amount*, rounded half-even to the currency's digits and grouped."""
+        exact = amount.quantize(Decimal(1).scaleb(-self.digits), rounding=ROUND_HALF_EVEN)
+        whole, _, fraction = f"{exact:f}".partition(".")
+        groups = [whole[-self.primary :]] if len(whole) > self.primary else [whole]
+        rest = whole[: -self.primary] if len(whole) > self.primary else ""
+        while rest:
+            groups.insert(0, rest[-self.secondary :])
+            rest = rest[: -self.secondary]
+        number = self.group.join(groups)
+        if self.digits:
+            number += self.decimal + fraction
+        return self.prefix + number + self.suffix
+
+
+@lru_cache(maxsize=256)
+def _currency_style(currency: str, locale: str) -> _Style:
+    from babel import Locale
+    from babel.numbers import (
+        get_currency_precision,
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+    )
+
+    parsed = Locale.parse(locale)
+    local = get_currency_symbol(currency, parsed)
+    world = get_currency_symbol(currency, "en_001")
+    swap = (local, world) if local != world and world.endswith(local) else None
+    symbol = world if swap else local
+    pattern = parsed.currency_formats["standard"]
+    prefix, suffix = pattern.prefix[0], pattern.suffix[0]
+    primary, secondary = pattern.grouping
+    # Patterns with quoted text, per-mille, scientific notation or a long currency name are left
+    # to Babel.
+    simple = (
+        prefix.count("¤") + suffix.count("¤") == 1
+        and "¤¤" not in prefix + suffix
+        and not any(c in prefix + suffix for c in "'%‰E")
+        and primary > 0
+        and secondary > 0
+    )
+    return _Style(
+        locale=parsed,
+        swap=swap,
+        prefix=prefix.replace("¤", symbol),
+        suffix=suffix.replace("¤", symbol),
+        group=get_group_symbol(parsed),
+        decimal=get_decimal_symbol(parsed),
+        digits=get_currency_precision(currency),
+        primary=primary,
+        secondary=secondary,
+        simple=simple,
+    )

@@ -8,17 +8,18 @@ it out. All views are computed for one day, ``on``, so a build is reproducible.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from engine.catalog import Catalog
 from engine.decisions import Rule
-from engine.model import Location, Offer, Plan, PlanVersion, Product, Region
+from engine.model import Location, Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.money import Money
-from engine.problems import FactError, LookupProblem
+from engine.problems import LookupProblem
 
 NOT_PUBLISHED = "not published"
 FEE_MODELS = {
@@ -29,12 +30,15 @@ FEE_MODELS = {
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML page to render: where it goes, its template, its title and its view data."""
+    """One HTML page to render: where it goes, its template, its title, how to make its view data.
+
+    The view is made when the page is rendered, so pages can be rendered in separate processes.
+    """
 
     path: str
     template: str
     title: str
-    view: dict[str, Any]
+    make_view: Callable[[], dict[str, Any]]
 
     @property
     def root(self) -> str:
@@ -63,12 +67,16 @@ def source_view(source: str) -> dict[str, Any]:
 
 def catalog_file(catalog: Catalog, location: Location) -> str:
     """*location* as ``products/mavic-3.yaml:12``: relative to the catalog, whatever the cwd."""
-    path = Path(location.file).resolve()
+    return f"{_relative_to(catalog.root, location.file)}:{location.line}"
+
+
+@lru_cache(maxsize=65536)
+def _relative_to(root: Path, file: str) -> str:
+    path = Path(file).resolve()
     try:
-        shown = path.relative_to(catalog.root.resolve()).as_posix()
+        return path.relative_to(root.resolve()).as_posix()
     except ValueError:
-        shown = path.name
-    return f"{shown}:{location.line}"
+        return path.name
 
 
 class SiteViews:
@@ -84,22 +92,28 @@ class SiteViews:
     def pages(self) -> Iterator[Page]:
         """Every HTML page of the site, in a stable order."""
         cat = self.catalog
-        yield Page("index.html", "index.html", cat.title, self.index())
+        yield Page("index.html", "index.html", cat.title, self.index)
         yield Page(
-            "compare.html", "compare.html", "Compare every model, plan and market", self.compare()
+            "compare.html", "compare.html", "Compare every model, plan and market", self.compare
         )
-        yield Page("history.html", "history.html", "How the terms changed", self.history())
+        yield Page("history.html", "history.html", "How the terms changed", self.history)
         for family in cat.families.values():
             yield Page(
-                f"families/{family.id}.html", "family.html", family.name, self.family(family.id)
+                f"families/{family.id}.html",
+                "family.html",
+                family.name,
+                partial(self.family, family.id),
             )
         for product in cat.products():
             yield Page(
-                f"products/{product.id}.html", "product.html", product.name, self.product(product)
+                f"products/{product.id}.html",
+                "product.html",
+                product.name,
+                partial(self.product, product),
             )
         for plan in cat.plans.values():
-            yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, self.plan(plan))
-        yield Page("404.html", "404.html", "Page not found", {})
+            yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
+        yield Page("404.html", "404.html", "Page not found", dict)
 
     def common(self) -> dict[str, Any]:
         """What every page's frame shows: the catalog, its plans and the day of the figures."""
@@ -157,13 +171,13 @@ class SiteViews:
         """A family's models with each plan's replacements and price in the default market."""
         cat = self.catalog
         family = cat.family(family_id)
-        plans = [p for p in cat.plans.values() if self._sold(p)]
+        plans = [p for p in cat.plans.values() if self.sold(p)]
         rows = []
         for product in cat.products(family=family.id):
             cells = []
             for plan in plans:
-                terms = self._terms(plan, product)
-                price = self._price(product, plan)
+                terms = self.terms(plan, product)
+                price = self.price(product, plan)
                 cells.append(
                     {
                         "replacements": terms.replacements if terms else None,
@@ -175,7 +189,7 @@ class SiteViews:
                 {
                     **self.product_link(product),
                     "cells": cells,
-                    "flyaway_since": _iso(product.flyaway_since),
+                    "flyaway_since": iso(product.flyaway_since),
                     "offers": len(product.offers),
                 }
             )
@@ -193,49 +207,10 @@ class SiteViews:
         }
 
     def product(self, product: Product) -> dict[str, Any]:
-        """Everything a owner of *product* asks: cover, plans, fees per market, rules, worth."""
-        cat = self.catalog
-        family = cat.families[product.family]
-        components = cat.covered_components(product)
-        return {
-            "product": {
-                "id": product.id,
-                "name": product.name,
-                "description": product.description,
-                "family": {"id": family.id, "name": family.name},
-                "category": cat.categories[product.category].name,
-            },
-            "components": self.component_names(components),
-            "not_covered": [
-                {"name": c.name, "description": c.description}
-                for c in cat.components.values()
-                if components is not None and c.id not in components
-            ],
-            "components_sources": [
-                source_view(s) for s in (product.components_sources or family.components_sources)
-            ],
-            "incidents": self.incidents(product),
-            "plans": [self.plan_terms(plan, product) for plan in cat.plans.values()],
-            "fee_tables": [
-                table for plan in cat.plans.values() if (table := self.fee_table(plan, product))
-            ],
-            "purchase": self.purchase_rules(),
-            "flyaway": {
-                "since": _iso(product.flyaway_since),
-                "eligible_now": product.flyaway_eligible_on(self.on),
-                "entries": [
-                    {
-                        "from": e.start.isoformat(),
-                        "eligible": e.eligible,
-                        "approximate": e.approximate,
-                        "note": e.note,
-                        "source": source_view(e.source),
-                    }
-                    for e in product.flyaway
-                ],
-            },
-            "worth": self.worth(product),
-        }
+        """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
+        from engine.product_page import ProductPage
+
+        return ProductPage(self).view(product)
 
     def plan(self, plan: Plan) -> dict[str, Any]:
         """A plan's terms today, every version with its changes, and its decision tables."""
@@ -291,10 +266,7 @@ class SiteViews:
                             "region_name": region.name,
                             "terms": self.terms_label(offer),
                             "price": self.money_cell(offer.price, region),
-                            "fees": [
-                                self.money_cell(offer.fee_for_replacement(n), region)
-                                for n in range(1, width + 1)
-                            ],
+                            "fees": self.fee_cells(offer, product, width),
                             "flyaway": self.money_cell(offer.flyaway_fee, region),
                             "checked": offer.checked,
                             "source": source_view(offer.source),
@@ -385,6 +357,24 @@ class SiteViews:
             "published": money is not None,
         }
 
+    def fee_cells(self, offer: Offer, product: Product, width: int) -> list[dict[str, Any]]:
+        """The fees of replacements 1..*width*; a dash past the count the offer's terms give."""
+        region = self.catalog.region(offer.region)
+        given = width
+        if offer.terms is not None:
+            version = self.catalog.plans[offer.plan].version_on(offer.terms)
+            allowance = version.allowances.get(product.category) if version else None
+            given = allowance.replacements if allowance else width
+        cells = []
+        for number in range(1, width + 1):
+            if number > given:
+                title = f"these terms give {given} replacement{'s' if given != 1 else ''}"
+                cells.append({"text": "—", "sort": "", "published": True, "title": title})
+            else:
+                money = offer.fee_for_replacement(number)
+                cells.append({**self.money_cell(money, region), "title": None})
+        return cells
+
     def terms_label(self, offer: Offer) -> str:
         """The plan version an offer's amounts belong to, or that the source does not say."""
         if offer.terms is None:
@@ -416,198 +406,6 @@ class SiteViews:
             "term_months": version.term_months if version else None,
             "allowances": allowances,
         }
-
-    def plan_terms(self, plan: Plan, product: Product) -> dict[str, Any]:
-        """What *plan* gives *product* if bought on the build day, or why it cannot be."""
-        view: dict[str, Any] = {"id": plan.id, "name": plan.short_name, "full_name": plan.name}
-        try:
-            terms = self.catalog.terms(plan, product, self.on)
-        except LookupProblem as problem:
-            return {**view, "available": False, "reason": _sentence(str(problem))}
-        price = self._price(product, plan)
-        return {
-            **view,
-            "available": True,
-            "replacements": terms.replacements,
-            "flyaway": terms.flyaway_replacements,
-            "term_months": terms.term_months,
-            "warranty_months": terms.warranty_months,
-            "version": terms.version.label,
-            "since": terms.version.start.isoformat(),
-            "price": self.money_cell(price, self.default_region),
-        }
-
-    def fee_table(self, plan: Plan, product: Product) -> dict[str, Any] | None:
-        """Every offer of *plan* for *product*, market by market, with its source."""
-        offers = [o for o in product.offers if o.plan == plan.id]
-        if not offers:
-            return None
-        counts = {
-            v.start: a.replacements
-            for v in plan.versions
-            if (a := v.allowances.get(product.category)) is not None
-        }
-        width = max([*counts.values(), *(len(o.fees) for o in offers if not o.flat_fee), 1])
-        rows = []
-        for offer in sorted(
-            offers, key=lambda o: (self.catalog.regions[o.region].name, o.terms or dt.date.min)
-        ):
-            region = self.catalog.region(offer.region)
-            given = counts.get(offer.terms, width) if offer.terms else width
-            fees = []
-            for number in range(1, width + 1):
-                if number > given:
-                    fees.append(
-                        {
-                            "text": "—",
-                            "published": True,
-                            "title": f"these terms give {given} replacements",
-                        }
-                    )
-                else:
-                    fees.append(
-                        {
-                            **self.money_cell(offer.fee_for_replacement(number), region),
-                            "title": None,
-                        }
-                    )
-            rows.append(
-                {
-                    "region": region.name,
-                    "currency": offer.currency,
-                    "terms": self.terms_label(offer),
-                    "price": self.money_cell(offer.price, region),
-                    "fees": fees,
-                    "flat": offer.flat_fee,
-                    "flyaway": self.money_cell(offer.flyaway_fee, region),
-                    "seller": offer.seller,
-                    "source": source_view(offer.source),
-                    "checked": offer.checked,
-                    "doubtful": offer.doubtful,
-                    "note": offer.note,
-                    "partial": offer.partial_fees,
-                }
-            )
-        return {
-            "plan": {"id": plan.id, "name": plan.name, "short_name": plan.short_name},
-            "numbers": list(range(1, width + 1)),
-            "rows": rows,
-        }
-
-    def purchase_rules(self) -> list[dict[str, Any]]:
-        """The purchase rules in force, in order; plans sharing the same rules are listed once."""
-        groups: list[dict[str, Any]] = []
-        seen: dict[tuple[str, ...], dict[str, Any]] = {}
-        for plan in self.catalog.plans.values():
-            version = plan.version_on(self.on)
-            rules = version.decisions.get("purchase", ()) if version else ()
-            if not rules:
-                continue
-            key = tuple(str(r.location) for r in rules)
-            if key in seen:
-                seen[key]["plans"].append(plan.short_name)
-                continue
-            group = {"plans": [plan.short_name], "rules": [self.rule_view(r) for r in rules]}
-            seen[key] = group
-            groups.append(group)
-        return groups
-
-    def incidents(self, product: Product) -> dict[str, Any] | None:
-        """Each incident decided by the claim rules: a first claim on a plan bought today."""
-        cat = self.catalog
-        plan = next((p for p in cat.plans.values() if self._terms(p, product)), None)
-        if plan is None:
-            return None
-        rows = []
-        for incident in cat.incidents.values():
-            try:
-                decision = cat.decide(
-                    "claim",
-                    product=product.id,
-                    plan=plan.id,
-                    region=self.default_region.id,
-                    policy_start=self.on,
-                    incident=incident.id,
-                    incident_on=self.on,
-                    replacements_used=0,
-                    flyaway_used=0,
-                    rc_bound=True,
-                )
-            except (LookupProblem, FactError):
-                continue
-            fee = decision.values.get("fee")
-            rows.append(
-                {
-                    "name": incident.name,
-                    "kind": incident.kind,
-                    "covered": decision.outcome != "not-covered",
-                    "outcome": decision.outcome.replace("-", " "),
-                    "because": decision.because,
-                    "fee": self.format(fee, self.default_region)
-                    if isinstance(fee, Money)
-                    else None,
-                }
-            )
-        return {"plan": plan.name, "region": self.default_region.name, "rows": rows}
-
-    def worth(self, product: Product) -> list[dict[str, Any]]:
-        """Total cost of each plan by number of incidents, per market where a price is known.
-
-        Each plan's totals are those of the terms in force on the build day; where that market
-        publishes no price under them, those of the latest terms it does publish a price for.
-        """
-        cat = self.catalog
-        markets = []
-        region_ids = sorted(
-            {o.region for o in product.offers},
-            key=lambda r: (r != cat.default_region, cat.regions[r].name),
-        )
-        for region_id in region_ids:
-            region = cat.region(region_id)
-            columns: list[dict[str, Any]] = []
-            for plan in cat.plans.values():
-                eras = sorted(
-                    {
-                        o.terms
-                        for o in product.offers
-                        if o.plan == plan.id and o.region == region_id and o.terms and o.price
-                    },
-                    reverse=True,
-                )
-                for day in [self.on, *(e for e in eras if e < self.on)]:
-                    try:
-                        totals = cat.total_costs(product, plan, region_id, day)
-                    except LookupProblem:
-                        continue
-                    version = cat.version(plan, day)
-                    columns.append(
-                        {"plan": plan.short_name, "terms": version.label, "totals": totals}
-                    )
-                    break
-            if not columns:
-                continue
-            most = max(len(c["totals"]) for c in columns)
-            rows = [
-                {
-                    "incidents": n,
-                    "cells": [
-                        self.money_cell(c["totals"][n], region)
-                        if n < len(c["totals"])
-                        else {"text": "beyond the plan", "sort": "", "published": False}
-                        for c in columns
-                    ],
-                }
-                for n in range(most)
-            ]
-            markets.append(
-                {
-                    "region": region.name,
-                    "id": region.id,
-                    "plans": [{"name": c["plan"], "terms": c["terms"]} for c in columns],
-                    "rows": rows,
-                }
-            )
-        return markets
 
     def version_view(self, plan: Plan, version: PlanVersion) -> dict[str, Any]:
         """A version's dates, allowances, changes, sources and decision tables."""
@@ -649,26 +447,29 @@ class SiteViews:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _sold(self, plan: Plan) -> bool:
+    def sold(self, plan: Plan) -> bool:
+        """Whether *plan* is sold on the build day."""
         version = plan.version_on(self.on)
         return bool(version and version.sold)
 
-    def _terms(self, plan: Plan, product: Product) -> Any:
+    def terms(self, plan: Plan, product: Product) -> Terms | None:
+        """What *plan* gives *product* bought on the build day; None when it cannot be bought."""
         try:
             return self.catalog.terms(plan, product, self.on)
         except LookupProblem:
             return None
 
-    def _price(self, product: Product, plan: Plan) -> Money | None:
+    def price(self, product: Product, plan: Plan) -> Money | None:
+        """The plan's price in the default market under the terms of the build day, if published."""
         try:
             return self.catalog.price(product, plan, self.default_region.id, self.on)
         except LookupProblem:
             return None
 
 
-def _iso(day: dt.date | None) -> str | None:
+def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -9,10 +9,12 @@ swapped in at the end). The same catalog, day and base URL give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +78,13 @@ def build(
     base_url: str | None = None,
     on: dt.date | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> BuildResult:
-    """Build the site of *catalog* into *out*; on any failure the previous site stays as it was."""
+    """Build the site of *catalog* into *out*; on any failure the previous site stays as it was.
+
+    *workers*: processes rendering pages and API documents (default: one per core for a large
+    catalog, none for a small one); the bytes are the same whatever the number.
+    """
     started = time.perf_counter()
     day = build_day(on)
     base = _base_url(base_url)
@@ -85,18 +92,16 @@ def build(
     views = SiteViews(catalog, day)
     common = views.common()
     pages = list(views.pages())
-    docs = list(api.documents(catalog, day))
-    total = len(pages) + len(docs)
+    jobs: list[tuple[str, Callable[[], bytes]]] = [
+        (page.path, partial(_page_bytes, env, page, common, base)) for page in pages
+    ]
+    jobs += [(path, partial(_doc_bytes, make)) for path, make in api.documents(catalog, day)]
     publisher = Publisher(Path(out))
     try:
-        for done, page in enumerate(pages, 1):
-            publisher.write(page.path, render(env, page, common, base).encode())
+        for done, (path, data) in enumerate(_produce(jobs, workers), 1):
+            publisher.write(path, data)
             if progress:
-                progress(done, total)
-        for done, (path, doc) in enumerate(docs, len(pages) + 1):
-            publisher.write(path, api.encode(doc))
-            if progress:
-                progress(done, total)
+                progress(done, len(jobs))
         site = data_dir("site")
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
@@ -113,6 +118,46 @@ def build(
     return BuildResult(published.path, day, len(pages), published, time.perf_counter() - started)
 
 
+def _page_bytes(env: jinja2.Environment, page: Page, common: dict[str, Any], base: str) -> bytes:
+    return render(env, page, common, base).encode()
+
+
+def _doc_bytes(make: Callable[[], Any]) -> bytes:
+    return api.encode(make())
+
+
+# Large builds render in forked processes; each inherits the jobs and runs a slice of them.
+PARALLEL_FROM = 400
+_CHUNK = 32
+_jobs: list[tuple[str, Callable[[], bytes]]] = []
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[bytes]:
+    return [make() for _, make in _jobs[bounds[0] : bounds[1]]]
+
+
+def _produce(
+    jobs: list[tuple[str, Callable[[], bytes]]], workers: int | None
+) -> Iterator[tuple[str, bytes]]:
+    """Each job's (path, bytes), in order; in a pool of forked processes when that pays."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, make in jobs:
+            yield path, make()
+        return
+    global _jobs
+    _jobs = jobs
+    slices = [(i, min(i + _CHUNK, len(jobs))) for i in range(0, len(jobs), _CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (start, _), results in zip(slices, pool.imap(_run_slice, slices), strict=True):
+                for offset, data in enumerate(results):
+                    yield jobs[start + offset][0], data
+    finally:
+        _jobs = []
+
+
 def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url: str) -> str:
     """One page's HTML."""
     root = page.root
@@ -121,7 +166,7 @@ def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url
         root = base_url or "/"
     context = {
         **common,
-        **page.view,
+        **page.make_view(),
         "page": {"path": page.path, "title": page.title},
         "root": root,
         "base_url": base_url,

@@ -383,3 +383,11 @@ def test_source_date_epoch_makes_the_cli_build_reproducible(
         assert result.exit_code == 0 and "for 2023-11-14" in result.output
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
     assert os.path.exists(tmp_path / "a" / "index.html")
+
+
+def test_rendering_in_parallel_gives_the_same_bytes(
+    shipped: Catalog, built: BuildResult, tmp_path: Path
+) -> None:
+    forked = build(shipped, tmp_path / "forked", on=BUILD_DAY, workers=2)
+    assert files_of(forked.path) == files_of(built.path)
+    assert forked.pages == built.pages

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import engine
 from engine.dates import add_months, parse_date, term_end
 from engine.money import Money
 
@@ -82,4 +83,36 @@ def test_parse_date_refuses_anything_but_yyyy_mm_dd(text: str) -> None:
 def test_money_ordering_is_by_amount_within_a_currency() -> None:
     assert sorted([Money.of(199, "USD"), Money.of(Decimal("159.5"), "USD")])[0].amount == Decimal(
         "159.5"
+    )
+
+
+def _babel_reference(amount: Decimal, currency: str, locale: str) -> str:
+    """What Babel itself writes, with the same swap of a bare shared sign."""
+    from babel.numbers import format_currency, get_currency_symbol
+
+    text = format_currency(amount, currency, locale=locale)
+    local, world = get_currency_symbol(currency, locale), get_currency_symbol(currency, "en_001")
+    if local != world and world.endswith(local) and local in text:
+        text = text.replace(local, world, 1)
+    return text
+
+
+_REGIONS = sorted(
+    {(r.currency, r.locale) for r in engine.load().regions.values()}
+    | {("JPY", "en_US"), ("USD", "de_CH"), ("EUR", "es_ES"), ("KRW", "pl_PL")}
+)
+
+
+@given(
+    st.sampled_from(_REGIONS),
+    st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False),
+)
+def test_the_fast_money_layout_writes_what_babel_writes(
+    pair: tuple[str, str], amount: Decimal
+) -> None:
+    from engine.money import format_money
+
+    currency, locale = pair
+    assert format_money.__wrapped__(amount, currency, locale) == _babel_reference(
+        amount, currency, locale
     )

@@ -1,0 +1,247 @@
+"""The view data of a product page: cover, plans side by side, fees per market, rules, worth.
+
+Built on the catalog's lookups and decisions (``terms``, ``offers``, ``total_costs``,
+``decide("claim", ...)``); every amount is formatted here, in its market's money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from engine.model import Plan, Product
+from engine.money import Money
+from engine.pages import SiteViews, iso, sentence, source_view
+from engine.problems import FactError, LookupProblem
+
+
+class ProductPage:
+    """Everything an owner of a product asks, for the build day of *views*."""
+
+    def __init__(self, views: SiteViews):
+        self.views = views
+        self.catalog = views.catalog
+        self.on = views.on
+        self.default_region = views.default_region
+
+    def view(self, product: Product) -> dict[str, Any]:
+        """Everything a owner of *product* asks: cover, plans, fees per market, rules, worth."""
+        cat = self.catalog
+        family = cat.families[product.family]
+        components = cat.covered_components(product)
+        return {
+            "product": {
+                "id": product.id,
+                "name": product.name,
+                "description": product.description,
+                "family": {"id": family.id, "name": family.name},
+                "category": cat.categories[product.category].name,
+            },
+            "components": self.views.component_names(components),
+            "not_covered": [
+                {"name": c.name, "description": c.description}
+                for c in cat.components.values()
+                if components is not None and c.id not in components
+            ],
+            "components_sources": [
+                source_view(s) for s in (product.components_sources or family.components_sources)
+            ],
+            "incidents": self.incidents(product),
+            "plans": [self.plan_terms(plan, product) for plan in cat.plans.values()],
+            "fee_tables": [
+                table for plan in cat.plans.values() if (table := self.fee_table(plan, product))
+            ],
+            "purchase": self.purchase_rules(),
+            "flyaway": {
+                "since": iso(product.flyaway_since),
+                "eligible_now": product.flyaway_eligible_on(self.on),
+                "entries": [
+                    {
+                        "from": e.start.isoformat(),
+                        "eligible": e.eligible,
+                        "approximate": e.approximate,
+                        "note": e.note,
+                        "source": source_view(e.source),
+                    }
+                    for e in product.flyaway
+                ],
+            },
+            "worth": self.worth(product),
+        }
+
+    def plan_terms(self, plan: Plan, product: Product) -> dict[str, Any]:
+        """What *plan* gives *product* if bought on the build day, or why it cannot be."""
+        view: dict[str, Any] = {"id": plan.id, "name": plan.short_name, "full_name": plan.name}
+        try:
+            terms = self.catalog.terms(plan, product, self.on)
+        except LookupProblem as problem:
+            return {**view, "available": False, "reason": sentence(str(problem))}
+        price = self.views.price(product, plan)
+        return {
+            **view,
+            "available": True,
+            "replacements": terms.replacements,
+            "flyaway": terms.flyaway_replacements,
+            "term_months": terms.term_months,
+            "warranty_months": terms.warranty_months,
+            "version": terms.version.label,
+            "since": terms.version.start.isoformat(),
+            "price": self.views.money_cell(price, self.default_region),
+        }
+
+    def fee_table(self, plan: Plan, product: Product) -> dict[str, Any] | None:
+        """Every offer of *plan* for *product*, market by market, with its source."""
+        offers = [o for o in product.offers if o.plan == plan.id]
+        if not offers:
+            return None
+        width = max(
+            [
+                a.replacements
+                for v in plan.versions
+                if (a := v.allowances.get(product.category)) is not None
+            ]
+            + [len(o.fees) for o in offers if not o.flat_fee],
+            default=1,
+        )
+        rows = []
+        for offer in sorted(
+            offers, key=lambda o: (self.catalog.regions[o.region].name, o.terms or dt.date.min)
+        ):
+            region = self.catalog.region(offer.region)
+            rows.append(
+                {
+                    "region": region.name,
+                    "currency": offer.currency,
+                    "terms": self.views.terms_label(offer),
+                    "price": self.views.money_cell(offer.price, region),
+                    "fees": self.views.fee_cells(offer, product, width),
+                    "flat": offer.flat_fee,
+                    "flyaway": self.views.money_cell(offer.flyaway_fee, region),
+                    "seller": offer.seller,
+                    "source": source_view(offer.source),
+                    "checked": offer.checked,
+                    "doubtful": offer.doubtful,
+                    "note": offer.note,
+                    "partial": offer.partial_fees,
+                }
+            )
+        return {
+            "plan": {"id": plan.id, "name": plan.name, "short_name": plan.short_name},
+            "numbers": list(range(1, width + 1)),
+            "rows": rows,
+        }
+
+    def purchase_rules(self) -> list[dict[str, Any]]:
+        """The purchase rules in force, in order; plans sharing the same rules are listed once."""
+        groups: list[dict[str, Any]] = []
+        seen: dict[tuple[str, ...], dict[str, Any]] = {}
+        for plan in self.catalog.plans.values():
+            version = plan.version_on(self.on)
+            rules = version.decisions.get("purchase", ()) if version else ()
+            if not rules:
+                continue
+            key = tuple(str(r.location) for r in rules)
+            if key in seen:
+                seen[key]["plans"].append(plan.short_name)
+                continue
+            group = {"plans": [plan.short_name], "rules": [self.views.rule_view(r) for r in rules]}
+            seen[key] = group
+            groups.append(group)
+        return groups
+
+    def incidents(self, product: Product) -> dict[str, Any] | None:
+        """Each incident decided by the claim rules: a first claim on a plan bought today."""
+        cat = self.catalog
+        plan = next((p for p in cat.plans.values() if self.views.terms(p, product)), None)
+        if plan is None:
+            return None
+        rows = []
+        for incident in cat.incidents.values():
+            try:
+                decision = cat.decide(
+                    "claim",
+                    product=product.id,
+                    plan=plan.id,
+                    region=self.default_region.id,
+                    policy_start=self.on,
+                    incident=incident.id,
+                    incident_on=self.on,
+                    replacements_used=0,
+                    flyaway_used=0,
+                    rc_bound=True,
+                )
+            except (LookupProblem, FactError):
+                continue
+            fee = decision.values.get("fee")
+            rows.append(
+                {
+                    "name": incident.name,
+                    "kind": incident.kind,
+                    "covered": decision.outcome != "not-covered",
+                    "outcome": decision.outcome.replace("-", " "),
+                    "because": decision.because,
+                    "fee": self.views.format(fee, self.default_region)
+                    if isinstance(fee, Money)
+                    else None,
+                }
+            )
+        return {"plan": plan.name, "region": self.default_region.name, "rows": rows}
+
+    def worth(self, product: Product) -> list[dict[str, Any]]:
+        """Total cost of each plan by number of incidents, per market where a price is known.
+
+        Each plan's totals are those of the terms in force on the build day; where that market
+        publishes no price under them, those of the latest terms it does publish a price for.
+        """
+        cat = self.catalog
+        markets = []
+        region_ids = sorted(
+            {o.region for o in product.offers},
+            key=lambda r: (r != cat.default_region, cat.regions[r].name),
+        )
+        for region_id in region_ids:
+            region = cat.region(region_id)
+            columns: list[dict[str, Any]] = []
+            for plan in cat.plans.values():
+                eras = sorted(
+                    {
+                        o.terms
+                        for o in product.offers
+                        if o.plan == plan.id and o.region == region_id and o.terms and o.price
+                    },
+                    reverse=True,
+                )
+                for day in [self.on, *(e for e in eras if e < self.on)]:
+                    try:
+                        totals = cat.total_costs(product, plan, region_id, day)
+                    except LookupProblem:
+                        continue
+                    version = cat.version(plan, day)
+                    columns.append(
+                        {"plan": plan.short_name, "terms": version.label, "totals": totals}
+                    )
+                    break
+            if not columns:
+                continue
+            most = max(len(c["totals"]) for c in columns)
+            rows = [
+                {
+                    "incidents": n,
+                    "cells": [
+                        self.views.money_cell(c["totals"][n], region)
+                        if n < len(c["totals"])
+                        else {"text": "beyond the plan", "sort": "", "published": False}
+                        for c in columns
+                    ],
+                }
+                for n in range(most)
+            ]
+            markets.append(
+                {
+                    "region": region.name,
+                    "id": region.id,
+                    "plans": [{"name": c["plan"], "terms": c["terms"]} for c in columns],
+                    "rows": rows,
+                }
+            )
+        return markets
