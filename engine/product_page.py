@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.model import Plan, Product
+from engine.model import Offer, Plan, Product
 from engine.money import Money
 from engine.pages import SiteViews, iso, sentence, source_view
 from engine.problems import FactError, LookupProblem
@@ -76,7 +76,6 @@ class ProductPage:
             terms = self.catalog.terms(plan, product, self.on)
         except LookupProblem as problem:
             return {**view, "available": False, "reason": sentence(str(problem))}
-        price = self.views.price(product, plan)
         return {
             **view,
             "available": True,
@@ -86,8 +85,36 @@ class ProductPage:
             "warranty_months": terms.warranty_months,
             "version": terms.version.label,
             "since": terms.version.start.isoformat(),
-            "price": self.views.money_cell(price, self.default_region),
+            "prices": self.latest_prices(plan, product, terms.version.start),
         }
+
+    def latest_prices(self, plan: Plan, product: Product, current: dt.date) -> list[dict[str, Any]]:
+        """Per market, the plan's price under the latest terms that market publishes one for.
+
+        Offers of the terms in force come first, then newer terms before older ones; an offer
+        whose source does not state its terms counts as the terms in force.
+        """
+        best: dict[str, tuple[Offer, Money]] = {}
+        for offer in product.offers:
+            if offer.plan != plan.id or offer.price is None:
+                continue
+            held = best.get(offer.region)
+            if held is None or _recency(offer, current) > _recency(held[0], current):
+                best[offer.region] = (offer, offer.price)
+        prices = []
+        for region_id, (offer, price) in best.items():
+            region = self.catalog.region(region_id)
+            stated = offer.terms is not None and offer.terms != current
+            prices.append(
+                {
+                    "text": price.format(region.locale),
+                    "region": region.name,
+                    "terms": self.views.terms_label(offer) if stated else None,
+                    "default": region_id == self.catalog.default_region,
+                }
+            )
+        prices.sort(key=lambda p: (not p["default"], p["region"]))
+        return prices
 
     def fee_table(self, plan: Plan, product: Product) -> dict[str, Any] | None:
         """Every offer of *plan* for *product*, market by market, with its source."""
@@ -245,3 +272,9 @@ class ProductPage:
                 }
             )
         return markets
+
+
+def _recency(offer: Offer, current: dt.date) -> tuple[bool, bool, dt.date]:
+    """Higher is more recent: the terms in force, then stated terms by date, then unstated."""
+    in_force = offer.terms is None or offer.terms == current
+    return (offer.terms == current, in_force, offer.terms or dt.date.min)

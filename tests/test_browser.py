@@ -345,7 +345,7 @@ def test_screenshots_of_index_product_and_compare(browser: Any, site: Any) -> No
         ):
             visit.open(path)
             target = SCREENSHOTS / f"{page_name}-{name}.png"
-            visit.page.screenshot(path=str(target), full_page=page_name != "compare")
+            visit.page.screenshot(path=str(target), full_page=page_name == "index")
             written.append(target)
         visit.close()
         assert visit.problems == []

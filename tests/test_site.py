@@ -82,6 +82,9 @@ def test_a_product_page_shows_cover_plans_fees_rules_and_worth(built: BuildResul
     row_2y = re.search(r"2-Year</a></th>\s*<td>(\d)</td>\s*<td>(\d)</td>", html)
     assert row_1y and row_1y.groups() == ("2", "1")
     assert row_2y and row_2y.groups() == ("4", "2")
+    # Each plan's latest published price per market, saying when it is of older terms.
+    assert 'US$239.00 <span class="meta">United States, 2020 terms</span>' in html
+    assert '1\u00a0929,00\u00a0zł <span class="meta">Poland</span>' in html
     # Fees in the market's own format, with source and checked date.
     assert "US$159.00" in html and "US$739.00" in html and "1\u00a0219,00\u00a0zł" in html
     assert (
@@ -391,3 +394,20 @@ def test_rendering_in_parallel_gives_the_same_bytes(
     forked = build(shipped, tmp_path / "forked", on=BUILD_DAY, workers=2)
     assert files_of(forked.path) == files_of(built.path)
     assert forked.pages == built.pages
+
+
+def test_the_preview_server_serves_pages_and_the_404_page(built: BuildResult) -> None:
+    import urllib.error
+    import urllib.request
+
+    from tests.sitekit import served
+
+    with served(built.path) as base:
+        with urllib.request.urlopen(base + "products/mavic-3.html") as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert b"<h1>Mavic 3</h1>" in response.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "products/nothing.html")
+        assert missing.value.code == 404
+        assert b"<h1>Page not found</h1>" in missing.value.read()
