@@ -225,7 +225,9 @@ class SiteViews:
             },
             "current": self.version_view(plan, current) if current else None,
             "versions": [
-                self.version_view(plan, v) for v in reversed(plan.versions) if v is not current
+                self.version_view(plan, v, current)
+                for v in reversed(plan.versions)
+                if v is not current
             ],
         }
 
@@ -407,8 +409,22 @@ class SiteViews:
             "allowances": allowances,
         }
 
-    def version_view(self, plan: Plan, version: PlanVersion) -> dict[str, Any]:
-        """A version's dates, allowances, changes, sources and decision tables."""
+    def version_view(
+        self, plan: Plan, version: PlanVersion, current: PlanVersion | None = None
+    ) -> dict[str, Any]:
+        """A version's dates, allowances, changes, sources and decision tables.
+
+        Decisions whose rules are those of *current* are named in ``same_rules``, not repeated.
+        """
+
+        def key(rules: tuple[Rule, ...]) -> tuple[str, ...]:
+            return tuple(str(r.location) for r in rules)
+
+        same = {
+            name
+            for name, rules in version.decisions.items()
+            if current is not None and key(current.decisions.get(name, ())) == key(rules)
+        }
         return {
             "from": version.start.isoformat(),
             "approximate": version.approximate,
@@ -430,7 +446,9 @@ class SiteViews:
             "decisions": [
                 {"name": name, "rules": [self.rule_view(r) for r in rules]}
                 for name, rules in version.decisions.items()
+                if name not in same
             ],
+            "same_rules": [name for name in version.decisions if name in same],
         }
 
     def rule_view(self, rule: Rule) -> dict[str, Any]:
