@@ -125,6 +125,11 @@ def test_a_plan_page_shows_terms_history_and_decision_tables(built: BuildResult)
         in html
     )
     assert "Purchase rules, tried in order" in html and "Claim rules, tried in order" in html
+    # Earlier versions repeat only the rules that differ from the terms in force.
+    one_year = (built.path / "plans" / "care-refresh-1y.html").read_text()
+    earlier = one_year[one_year.index('id="history-heading"') :]
+    assert earlier.count("Purchase and claim rules: the same as the terms in force.") == 2
+    assert earlier.count('<table class="rules">') == 2  # the two older renewal rule sets
 
 
 def test_the_compare_page_has_a_row_per_offer_and_per_model_without_one(
