@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from engine.catalog import Catalog
 from engine.decisions import Rule
+from engine.export import version_json
 from engine.model import Location, Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.money import Money
 from engine.problems import LookupProblem
@@ -426,12 +427,7 @@ class SiteViews:
             if current is not None and key(current.decisions.get(name, ())) == key(rules)
         }
         return {
-            "from": version.start.isoformat(),
-            "approximate": version.approximate,
-            "label": version.label,
-            "sold": version.sold,
-            "term_months": version.term_months,
-            "warranty_months": version.warranty_months,
+            **version_json(version),
             "fees": FEE_MODELS.get(version.fee_model or ""),
             "allowances": [
                 {
@@ -441,7 +437,6 @@ class SiteViews:
                 }
                 for c, a in sorted(version.allowances.items())
             ],
-            "changes": list(version.changes),
             "sources": [source_view(s) for s in version.sources],
             "decisions": [
                 {"name": name, "rules": [self.rule_view(r) for r in rules]}
