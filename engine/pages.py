@@ -21,6 +21,7 @@ from engine.export import version_json
 from engine.model import Location, Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.money import Money
 from engine.problems import LookupProblem
+from engine.resources import data_dir
 
 NOT_PUBLISHED = "not published"
 FEE_MODELS = {
@@ -114,6 +115,7 @@ class SiteViews:
             )
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
+        yield Page("fields.html", "fields.html", "Catalog file reference", self.fields)
         yield Page("404.html", "404.html", "Page not found", dict)
 
     def common(self) -> dict[str, Any]:
@@ -231,6 +233,12 @@ class SiteViews:
                 if v is not current
             ],
         }
+
+    def fields(self) -> dict[str, Any]:
+        """Every catalog file kind with its fields, as the JSON Schemas describe them."""
+        from engine.fields import field_reference
+
+        return {"kinds": field_reference(data_dir("schema"))}
 
     def compare(self) -> dict[str, Any]:
         """One row per published offer (and per model without any), with filter and sort keys."""

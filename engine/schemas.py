@@ -60,13 +60,18 @@ class SchemaSet:
         if kind not in self._validators:
             from jsonschema import Draft202012Validator
 
-            name = KINDS[kind]
-            schema = self._inline(self.raw[name], self.raw[name])
-            schema.pop("$defs", None)
+            schema = self.inlined(kind)
             self._validators[kind] = Draft202012Validator(
                 schema, format_checker=Draft202012Validator.FORMAT_CHECKER
             )
         return self._validators[kind]
+
+    def inlined(self, kind: str) -> dict[str, Any]:
+        """The schema of *kind* with every ``$ref`` replaced by what it points at."""
+        name = KINDS[kind]
+        schema: dict[str, Any] = self._inline(self.raw[name], self.raw[name])
+        schema.pop("$defs", None)
+        return schema
 
     def _inline(self, node: Any, root: dict[str, Any]) -> Any:
         if isinstance(node, dict):

@@ -36,6 +36,7 @@ SAMPLES = [
     "products/mavic-3.html",
     "families/mavic-3.html",
     "plans/care-refresh-2y.html",
+    "fields.html",
     "nowhere.html",
 ]
 

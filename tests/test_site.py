@@ -53,7 +53,7 @@ def api_schema(name: str) -> dict[str, object]:
 def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -> None:
     site = built.path
     expected = (
-        ["index.html", "compare.html", "history.html", "404.html", "sitemap.xml"]
+        ["index.html", "compare.html", "history.html", "fields.html", "404.html", "sitemap.xml"]
         + [f"families/{f}.html" for f in shipped.families]
         + [f"products/{p.id}.html" for p in shipped.products()]
         + [f"plans/{p}.html" for p in shipped.plans]
@@ -63,7 +63,7 @@ def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -
         + ["static/style.css", "static/compare.js"]
     )
     assert [name for name in expected if not (site / name).is_file()] == []
-    assert built.pages == 3 + 1 + len(shipped.families) + len(shipped.products()) + len(
+    assert built.pages == 4 + 1 + len(shipped.families) + len(shipped.products()) + len(
         shipped.plans
     )
     assert built.on == BUILD_DAY
@@ -348,7 +348,7 @@ def test_cli_build_prints_pages_time_and_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--on", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert re.match(
-        r"built 80 pages \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
+        r"built 81 pages \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
         result.output,
     )
     assert f"open {out / 'index.html'}" in result.output
@@ -416,3 +416,16 @@ def test_the_preview_server_serves_pages_and_the_404_page(built: BuildResult) ->
             urllib.request.urlopen(base + "products/nothing.html")
         assert missing.value.code == 404
         assert b"<h1>Page not found</h1>" in missing.value.read()
+
+
+def test_the_field_reference_documents_every_schema_property(built: BuildResult) -> None:
+    html = (built.path / "fields.html").read_text()
+    product = json.loads((ROOT / "schema" / "product.schema.json").read_text())
+    for name, field in product["properties"].items():
+        assert f"<code>{name}</code>" in html, name
+        assert field["description"].replace("'", "&#39;") in html, name
+    assert (
+        "<code>offers[].fees</code>" in html
+        and "<code>versions[].allowances.&lt;key&gt;.flyaway</code>" in html
+    )
+    assert '<code>[].expect</code> <span class="flag">required</span>' in html
