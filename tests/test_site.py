@@ -429,3 +429,14 @@ def test_the_field_reference_documents_every_schema_property(built: BuildResult)
         and "<code>versions[].allowances.&lt;key&gt;.flyaway</code>" in html
     )
     assert '<code>[].expect</code> <span class="flag">required</span>' in html
+
+
+def test_a_missing_browser_fails_where_it_is_required(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.sitekit import missing
+
+    monkeypatch.setenv("CARE_CATALOG_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="Chromium is not available"):
+        missing("Chromium", "install it")
+    monkeypatch.delenv("CARE_CATALOG_REQUIRE_BROWSER")
+    with pytest.raises(pytest.skip.Exception, match="Chromium is not available"):
+        missing("Chromium", "install it")
