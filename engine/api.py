@@ -17,7 +17,7 @@ from engine.catalog import Catalog
 from engine.decisions import Rule
 from engine.export import plan_json, product_json, product_summary_json
 from engine.model import Plan, Product
-from engine.pages import catalog_file
+from engine.presentation import catalog_file
 
 VERSION = "v1"
 PREFIX = f"api/{VERSION}"

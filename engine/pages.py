@@ -10,20 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from pathlib import Path
+from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from engine.catalog import Catalog
 from engine.decisions import Rule
 from engine.export import version_json
-from engine.model import Location, Offer, Plan, PlanVersion, Product, Region, Terms
+from engine.model import Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.money import Money
+from engine.presentation import NOT_PUBLISHED, catalog_file, iso, source_view
 from engine.problems import LookupProblem
+from engine.product_page import ProductPage
 from engine.resources import data_dir
 
-NOT_PUBLISHED = "not published"
 FEE_MODELS = {
     "flat": "mostly the same for every replacement",
     "escalating": "rising with each replacement",
@@ -46,39 +45,6 @@ class Page:
     def root(self) -> str:
         """The relative link from this page to the site's root (``""`` or ``"../"``)."""
         return "../" * self.path.count("/")
-
-
-def web_link(source: str) -> str | None:
-    """*source* when it is an http(s) address a reader can follow, else None (shown as text)."""
-    text = source.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() in ("http", "https") and parts.netloc and text == source:
-        return text
-    return None
-
-
-def source_view(source: str) -> dict[str, Any]:
-    """A source as a link (with its host as the label) or as plain text."""
-    href = web_link(source)
-    label = urlsplit(href).netloc.removeprefix("www.") if href else source
-    return {"href": href, "label": label, "text": source}
-
-
-def catalog_file(catalog: Catalog, location: Location) -> str:
-    """*location* as ``products/mavic-3.yaml:12``: relative to the catalog, whatever the cwd."""
-    return f"{_relative_to(catalog.root, location.file)}:{location.line}"
-
-
-@lru_cache(maxsize=65536)
-def _relative_to(root: Path, file: str) -> str:
-    path = Path(file).resolve()
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
 
 
 class SiteViews:
@@ -211,8 +177,6 @@ class SiteViews:
 
     def product(self, product: Product) -> dict[str, Any]:
         """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
-        from engine.product_page import ProductPage
-
         return ProductPage(self).view(product)
 
     def plan(self, plan: Plan) -> dict[str, Any]:
@@ -486,11 +450,3 @@ class SiteViews:
             return self.catalog.price(product, plan, self.default_region.id, self.on)
         except LookupProblem:
             return None
-
-
-def iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

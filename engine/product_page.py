@@ -7,12 +7,15 @@ Built on the catalog's lookups and decisions (``terms``, ``offers``, ``total_cos
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.model import Offer, Plan, Product
 from engine.money import Money
-from engine.pages import SiteViews, iso, sentence, source_view
+from engine.presentation import iso, sentence, source_view
 from engine.problems import FactError, LookupProblem
+
+if TYPE_CHECKING:
+    from engine.pages import SiteViews
 
 
 class ProductPage:

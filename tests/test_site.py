@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import engine
 from engine.catalog import Catalog
 from engine.cli import cli
-from engine.pages import web_link
+from engine.presentation import web_link
 from engine.publish import MARKER, Publisher, PublishError
 from engine.site import BuildResult, build, build_day, environment
 from tests.sitekit import BUILD_DAY, ROOT, hostile_catalog
