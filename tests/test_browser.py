@@ -353,3 +353,26 @@ def test_screenshots_of_index_product_and_compare(browser: Any, site: Any) -> No
     for target in written:
         data = target.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, target
+
+
+def test_keyboard_focus_is_visible_and_reaches_the_content(browser: Any, site: Any) -> None:
+    base, _ = site
+    visit = Visit(browser, base, DESKTOP)
+    visit.open("compare.html")
+    page = visit.page
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        """() => { const a = document.activeElement; const box = a.getBoundingClientRect();
+                   return {text: a.textContent, left: box.left,
+                           outline: getComputedStyle(a).outlineStyle}; }"""
+    )
+    assert skip == {"text": "Skip to content", "left": skip["left"], "outline": "solid"}
+    assert skip["left"] >= 0  # moved on screen while focused
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    # The sort buttons are reachable and work from the keyboard.
+    page.focus("#offers thead th:nth-child(6) button")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#offers thead th:nth-child(6)", "aria-sort") == "ascending"
+    visit.close()
+    assert visit.problems == []
