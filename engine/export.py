@@ -131,6 +131,19 @@ def product_json(
         "on": day.isoformat(),
         "terms": terms,
         "offers": [offer_json(catalog, o, locate) for o in catalog.offers(product, region=region)],
+        "unit_prices": [
+            {
+                "region": u.region,
+                "price": money_json(u.price, catalog.region(u.region).locale),
+                "edition": u.edition,
+                "source": u.source,
+                "checked": u.checked,
+                "note": u.note,
+                "defined_at": locate(u.location),
+            }
+            for u in product.unit_prices
+            if region is None or u.region == region
+        ],
         "defined_at": locate(product.location),
     }
 

@@ -22,6 +22,7 @@ from engine.model import (
     PlanVersion,
     Product,
     Region,
+    UnitPrice,
 )
 from engine.money import Money
 from engine.problems import Problem
@@ -207,6 +208,18 @@ def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Produ
         components_sources=tuple(d.get("components_sources", ())),
         flyaway=flyaway,
         offers=offers,
+        unit_prices=tuple(
+            UnitPrice(
+                region=u["region"],
+                price=Money.of(u["amount"], u.get("currency") or regions[u["region"]].currency),
+                source=u["source"],
+                checked=u["checked"],
+                location=_location(doc, ("unit_prices", index)),
+                edition=u.get("edition"),
+                note=u.get("note"),
+            )
+            for index, u in enumerate(d.get("unit_prices", []))
+        ),
     )
 
 

@@ -166,13 +166,14 @@ def check_references(src: Sources) -> Iterator[Problem]:
                 yield _unknown(
                     doc, ("offers", index, "plan"), "unknown-plan", "plan", offer["plan"], src.plans
                 )
-            if src.regions and offer["region"] not in regions:
+        for key, index, entry in _priced(doc):
+            if src.regions and entry["region"] not in regions:
                 yield _unknown(
                     doc,
-                    ("offers", index, "region"),
+                    (key, index, "region"),
                     "unknown-region",
                     "region",
-                    offer["region"],
+                    entry["region"],
                     regions,
                 )
     for doc in src.plans.values():
@@ -399,24 +400,31 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
                     f"locale '{region['locale']}' is unknown",
                 )
     for doc in src.products.values():
-        for index, offer in enumerate(doc.data.get("offers", [])):
-            currency = offer.get("currency")
+        for key, index, entry in _priced(doc):
+            currency = entry.get("currency")
             if currency is None:
                 continue
             if currency not in known:
                 yield doc.problem(
-                    ("offers", index, "currency"),
+                    (key, index, "currency"),
                     "unknown-currency",
                     f"'{currency}' is not an ISO 4217 currency",
                 )
-            elif offer["region"] in regions and regions[offer["region"]]["currency"] == currency:
+            elif entry["region"] in regions and regions[entry["region"]]["currency"] == currency:
                 yield doc.problem(
-                    ("offers", index, "currency"),
+                    (key, index, "currency"),
                     "redundant-currency",
-                    f"{currency} is already the currency of region '{offer['region']}'",
+                    f"{currency} is already the currency of region '{entry['region']}'",
                     severity=Severity.WARNING,
-                    hint="leave 'currency' out: an offer's currency is its region's unless stated",
+                    hint="leave 'currency' out: an amount's currency is its region's unless stated",
                 )
+
+
+def _priced(doc: Document) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """A product's offers and new-unit prices: (key, index, entry)."""
+    for key in ("offers", "unit_prices"):
+        for index, entry in enumerate(doc.data.get(key, [])):
+            yield key, index, entry
 
 
 def rule_lists(

@@ -127,6 +127,19 @@ class Offer:
 
 
 @dataclass(frozen=True)
+class UnitPrice:
+    """What a new unit of a product costs in a region, with its provenance."""
+
+    region: str
+    price: Money
+    source: str
+    checked: str
+    location: Location
+    edition: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Allowance:
     """Replacements over a term, and how many of them may be flyaway replacements."""
 
@@ -193,6 +206,7 @@ class Product:
     components_sources: tuple[str, ...] = ()
     flyaway: tuple[FlyawayEntry, ...] = ()
     offers: tuple[Offer, ...] = ()
+    unit_prices: tuple[UnitPrice, ...] = ()
 
     def flyaway_entry_on(self, day: dt.date) -> FlyawayEntry | None:
         """The flyaway entry in force on *day*, if any."""

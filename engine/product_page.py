@@ -70,6 +70,7 @@ class ProductPage:
                 ],
             },
             "worth": self.worth(product),
+            "has_unit_price": bool(product.unit_prices),
         }
 
     def plan_terms(self, plan: Plan, product: Product) -> dict[str, Any]:
@@ -254,23 +255,36 @@ class ProductPage:
             if not columns:
                 continue
             most = max(len(c["totals"]) for c in columns)
-            rows = [
-                {
-                    "incidents": n,
-                    "cells": [
-                        self.views.money_cell(c["totals"][n], region)
-                        if n < len(c["totals"])
-                        else {"text": "beyond the plan", "sort": "", "published": False}
-                        for c in columns
-                    ],
-                }
-                for n in range(most)
-            ]
+            unit = next((u for u in product.unit_prices if u.region == region_id), None)
+            rows = []
+            for n in range(most):
+                cells = [
+                    self.views.money_cell(c["totals"][n], region)
+                    if n < len(c["totals"])
+                    else {"text": "beyond the plan", "sort": "", "published": False}
+                    for c in columns
+                ]
+                if unit is not None:
+                    # Without a plan, each incident costs a new unit.
+                    cells.append(
+                        self.views.money_cell(
+                            Money(unit.price.amount * n, unit.price.currency), region
+                        )
+                    )
+                rows.append({"incidents": n, "cells": cells})
             markets.append(
                 {
                     "region": region.name,
                     "id": region.id,
                     "plans": [{"name": c["plan"], "terms": c["terms"]} for c in columns],
+                    "unit": {
+                        "price": unit.price.format(region.locale),
+                        "edition": unit.edition,
+                        "source": source_view(unit.source),
+                        "checked": unit.checked,
+                    }
+                    if unit is not None
+                    else None,
                     "rows": rows,
                 }
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -440,3 +441,27 @@ def test_a_missing_browser_fails_where_it_is_required(monkeypatch: pytest.Monkey
     monkeypatch.delenv("CARE_CATALOG_REQUIRE_BROWSER")
     with pytest.raises(pytest.skip.Exception, match="Chromium is not available"):
         missing("Chromium", "install it")
+
+
+def test_the_worth_table_weighs_plans_against_a_new_unit_where_one_is_priced(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    catalog = engine.load(minimal_copy)
+    result = build(catalog, tmp_path / "s", on=dt.date(2022, 6, 1))
+    html = (result.path / "products" / "mini-3.html").read_text()
+    worth = html[html.index('id="worth-us"') :]
+    assert "No plan: a new unit each time" in worth
+    # 1-Year plan 2020 terms: 79, 79 + 49 = 128, 128 + 69 = 197; no plan: 0, 469, 938.
+    rows = re.findall(r'<tr><th scope="row">(\d)</th>(.*?)</tr>', worth)
+    cells = {n: re.findall(r'<td class="num">([^<]*)</td>', rest) for n, rest in rows}
+    assert cells["0"][0] == "US$79.00" and cells["0"][-1] == "US$0.00"
+    assert cells["1"][0] == "US$128.00" and cells["1"][-1] == "US$469.00"
+    assert cells["2"][0] == "US$197.00" and cells["2"][-1] == "US$938.00"
+    assert "A new Mini 3 (aircraft with remote controller) costs US$469.00" in worth
+    doc = json.loads((result.path / "api" / "v1" / "products" / "mini-3.json").read_text())
+    assert doc["unit_prices"][0]["price"] == {
+        "amount": "469",
+        "currency": "USD",
+        "formatted": "US$469.00",
+    }
+    jsonschema.validate(doc, api_schema("Product"))
