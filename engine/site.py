@@ -141,7 +141,7 @@ def _produce(
 ) -> Iterator[tuple[str, bytes]]:
     """Each job's (path, bytes), in order; in a pool of forked processes when that pays."""
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+        workers = _cores() if len(jobs) >= PARALLEL_FROM else 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for path, make in jobs:
             yield path, make()
@@ -156,6 +156,14 @@ def _produce(
                     yield jobs[start + offset][0], data
     finally:
         _jobs = []
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container or cgroup)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url: str) -> str:
