@@ -28,7 +28,7 @@ class ProductPage:
         self.default_region = views.default_region
 
     def view(self, product: Product) -> dict[str, Any]:
-        """Everything a owner of *product* asks: cover, plans, fees per market, rules, worth."""
+        """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
         cat = self.catalog
         family = cat.families[product.family]
         components = cat.covered_components(product)
@@ -95,8 +95,8 @@ class ProductPage:
     def latest_prices(self, plan: Plan, product: Product, current: dt.date) -> list[dict[str, Any]]:
         """Per market, the plan's price under the latest terms that market publishes one for.
 
-        Offers of the terms in force come first, then newer terms before older ones; an offer
-        whose source does not state its terms counts as the terms in force.
+        Offers of the terms in force come first, then offers whose source does not state their
+        terms (taken as in force), then earlier terms, the newest first.
         """
         best: dict[str, tuple[Offer, Money]] = {}
         for offer in product.offers:
