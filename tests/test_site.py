@@ -465,3 +465,23 @@ def test_the_worth_table_weighs_plans_against_a_new_unit_where_one_is_priced(
         "formatted": "US$469.00",
     }
     jsonschema.validate(doc, api_schema("Product"))
+
+
+def test_every_local_link_and_resource_of_every_page_exists(built: BuildResult) -> None:
+    broken = []
+    for page in sorted(built.path.rglob("*.html")):
+        if (
+            page.name == "404.html"
+        ):  # its links start from the site root; the browser test follows them
+            continue
+        for url in re.findall(r'(?:src|href)="([^"#?]*)[^"]*"', page.read_text()):
+            if not url or url.startswith(("http://", "https://", "data:")):
+                continue
+            if not (page.parent / url).resolve().is_file():
+                broken.append(f"{page.relative_to(built.path)} -> {url}")
+    assert broken == []
+    product = (built.path / "products" / "mavic-3.html").read_text()
+    assert (
+        '<link rel="alternate" type="application/json" href="../api/v1/products/mavic-3.json">'
+        in product
+    )
