@@ -1,8 +1,11 @@
-"""A preview server for a built site: static files on 127.0.0.1, with the site's own 404 page."""
+"""Previewing a built site: static files on 127.0.0.1 with the site's own 404 page, and a
+watcher that rebuilds when the catalog changes."""
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,3 +61,44 @@ def make_server(
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
+
+
+class CatalogWatcher:
+    """Notices when a file under a catalog folder is added, removed or changed (its cache aside)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.snapshot = self._scan()
+
+    def _scan(self) -> dict[str, tuple[int, int]]:
+        found = {}
+        for path in self.root.rglob("*"):
+            if ".cache" in path.relative_to(self.root).parts:
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # removed while scanning
+                continue
+            if path.is_file():
+                found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def changed(self) -> bool:
+        """Whether anything changed since the last call (or since the watcher was made)."""
+        now = self._scan()
+        if now == self.snapshot:
+            return False
+        self.snapshot = now
+        return True
+
+
+def watch(
+    watcher: CatalogWatcher,
+    rebuild: Callable[[], None],
+    stop: threading.Event,
+    interval: float = 1.0,
+) -> None:
+    """Call *rebuild* after each change the watcher sees, until *stop* is set."""
+    while not stop.wait(interval):
+        if watcher.changed():
+            rebuild()

@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import queue
 import re
 import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jsonschema
@@ -485,3 +492,64 @@ def test_every_local_link_and_resource_of_every_page_exists(built: BuildResult) 
         '<link rel="alternate" type="application/json" href="../api/v1/products/mavic-3.json">'
         in product
     )
+
+
+def _lines(stream: Any) -> queue.Queue[str]:
+    """The lines of a child's output, read by a thread, so a test can wait with a time limit."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue[str], text: str, seconds: float = 15) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if text in line:
+            return line
+    raise AssertionError(f"no line with {text!r} within {seconds} s")
+
+
+def test_serve_rebuilds_when_the_catalog_changes(minimal_copy: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "engine", "serve", str(minimal_copy)]
+    command += ["--out", str(tmp_path / "s"), "--port", "0", "--on", "2022-06-01"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = _lines(server.stdout), _lines(server.stderr)
+        serving = _wait_for(out, "rebuilding when")
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", serving)
+        assert match, serving
+        page = match.group(1) + "products/mini-3.html"
+        assert "US$49.00" in urllib.request.urlopen(page).read().decode()
+        product = minimal_copy / "products" / "mini-3.yaml"
+        product.write_text(product.read_text().replace("fees: [49, 69]", "fees: [59, 69]"))
+        assert _wait_for(out, "rebuilt:").startswith("rebuilt: 3 files changed, 0 removed")
+        html = urllib.request.urlopen(page).read().decode()
+        assert "US$59.00" in html and "US$49.00" not in html
+        # A broken edit is reported; the last good site stays served.
+        product.write_text("id: mini-3\nname: [\n")
+        assert "error[yaml-syntax]" in _wait_for(err, "products/mini-3.yaml:")
+        _wait_for(err, "not rebuilt: fix the catalog")
+        assert "US$59.00" in urllib.request.urlopen(page).read().decode()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_the_catalog_watcher_sees_edits_additions_and_removals_but_not_the_cache(
+    minimal_copy: Path,
+) -> None:
+    from engine.serve import CatalogWatcher
+
+    watcher = CatalogWatcher(minimal_copy)
+    assert not watcher.changed()
+    (minimal_copy / ".cache").mkdir(exist_ok=True)
+    (minimal_copy / ".cache" / "entry.json").write_text("{}")
+    assert not watcher.changed()
+    (minimal_copy / "products" / "new.yaml").write_text("id: new\n")
+    assert watcher.changed() and not watcher.changed()
+    (minimal_copy / "products" / "new.yaml").unlink()
+    assert watcher.changed()
