@@ -76,6 +76,17 @@ class ProductPage:
     def plan_terms(self, plan: Plan, product: Product) -> dict[str, Any]:
         """What *plan* gives *product* if bought on the build day, or why it cannot be."""
         view: dict[str, Any] = {"id": plan.id, "name": plan.short_name, "full_name": plan.name}
+        version = plan.version_on(self.on)
+        if version is None:
+            return {**view, "available": False, "reason": f"Not sold yet on {self.on}."}
+        if not version.sold:
+            why = f" {version.changes[0]}" if version.changes else ""
+            reason = f"Not sold since {version.start.isoformat()}.{why}"
+            return {**view, "available": False, "reason": reason}
+        if product.category not in version.allowances:
+            kind = self.catalog.categories[product.category].name.lower()
+            reason = f"Its terms ({version.label}) publish no allowance for {kind}."
+            return {**view, "available": False, "reason": reason}
         try:
             terms = self.catalog.terms(plan, product, self.on)
         except LookupProblem as problem:

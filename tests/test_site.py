@@ -90,6 +90,10 @@ def test_a_product_page_shows_cover_plans_fees_rules_and_worth(built: BuildResul
     row_2y = re.search(r"2-Year</a></th>\s*<td>(\d)</td>\s*<td>(\d)</td>", html)
     assert row_1y and row_1y.groups() == ("2", "1")
     assert row_2y and row_2y.groups() == ("4", "2")
+    # A plan that cannot be bought says why, in words.
+    assert "Not sold since 2023-07-13. Care Refresh+ is no longer sold" in html
+    zenmuse = (built.path / "products" / "zenmuse-x7.html").read_text()
+    assert "Its terms (Care Refresh 2.0) publish no allowance for gimbal cameras." in zenmuse
     # Each plan's latest published price per market, saying when it is of older terms.
     assert 'US$239.00 <span class="meta">United States, 2020 terms</span>' in html
     assert '1\u00a0929,00\u00a0zł <span class="meta">Poland</span>' in html
