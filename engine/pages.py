@@ -137,21 +137,28 @@ class SiteViews:
         }
 
     def family(self, family_id: str) -> dict[str, Any]:
-        """A family's models with each plan's replacements and price in the default market."""
+        """A family's models with each plan's replacements and a latest published price.
+
+        The price is the default market's where it publishes one, else the first other market's
+        (markets by name), under the newest terms that market prices.
+        """
         cat = self.catalog
         family = cat.family(family_id)
         plans = [p for p in cat.plans.values() if self.sold(p)]
+        product_page = ProductPage(self)
         rows = []
         for product in cat.products(family=family.id):
             cells = []
             for plan in plans:
                 terms = self.terms(plan, product)
-                price = self.price(product, plan)
+                prices = (
+                    product_page.latest_prices(plan, product, terms.version.start) if terms else []
+                )
                 cells.append(
                     {
                         "replacements": terms.replacements if terms else None,
                         "flyaway": terms.flyaway_replacements if terms else None,
-                        "price": self.money_cell(price, self.default_region),
+                        "price": prices[0] if prices else None,
                     }
                 )
             rows.append(
@@ -441,12 +448,5 @@ class SiteViews:
         """What *plan* gives *product* bought on the build day; None when it cannot be bought."""
         try:
             return self.catalog.terms(plan, product, self.on)
-        except LookupProblem:
-            return None
-
-    def price(self, product: Product, plan: Plan) -> Money | None:
-        """The plan's price in the default market under the terms of the build day, if published."""
-        try:
-            return self.catalog.price(product, plan, self.default_region.id, self.on)
         except LookupProblem:
             return None

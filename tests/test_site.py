@@ -557,3 +557,12 @@ def test_the_catalog_watcher_sees_edits_additions_and_removals_but_not_the_cache
     assert watcher.changed() and not watcher.changed()
     (minimal_copy / "products" / "new.yaml").unlink()
     assert watcher.changed()
+
+
+def test_a_family_page_lists_its_models_with_terms_and_a_latest_price(built: BuildResult) -> None:
+    html = (built.path / "families" / "mavic-3.html").read_text()
+    row = html[html.index('<a href="../products/mavic-3.html">Mavic 3</a>') :]
+    row = row[: row.index("</tr>")]
+    assert '2 (1 flyaway)<br>US$239.00 <span class="meta">United States, 2020 terms</span>' in row
+    assert '4 (2 flyaway)<br>1\u00a0929,00\u00a0zł <span class="meta">Poland</span>' in row
+    assert html.count('<th scope="row"><a href="../products/') == 5
