@@ -3,69 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine import __version__
-from engine.problems import CatalogError, FactError, LookupProblem, UnknownId
+from engine.clitools import DATE
+from engine.clitools import echo_json as _echo_json
+from engine.clitools import fail as _fail
+from engine.clitools import user_errors as _user_errors
+from engine.sitecli import build_site, serve
 
 if TYPE_CHECKING:  # the CLI imports the library lazily, so a lookup loads only what it uses
     from engine.catalog import Catalog
-
-
-class DateType(click.ParamType):  # type: ignore[type-arg]
-    """A YYYY-MM-DD date."""
-
-    name = "date"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        from engine.dates import parse_date
-
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-DATE = DateType()
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn library errors into messages and exit codes; never a traceback for a user's mistake."""
-    try:
-        yield
-    except (UnknownId, FactError) as exc:
-        _fail(str(exc), 2)
-    except LookupProblem as exc:
-        _fail(str(exc), 1)
-    except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(problem.format(), err=True)
-        _fail(
-            f"the catalog has {len(exc.errors)} error(s); run 'care-catalog validate' for details",
-            1,
-        )
 
 
 def _load(ctx: click.Context) -> Catalog:
@@ -487,166 +440,8 @@ def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool, covera
     sys.exit(1 if failed or uncovered else 0)
 
 
-def _site_options(command: Any) -> Any:
-    command = click.option(
-        "--on",
-        type=DATE,
-        help="The day the figures are for (default: SOURCE_DATE_EPOCH if set, else today).",
-    )(command)
-    command = click.option(
-        "--base-url",
-        help="Where the site will be published (http(s)://...); used for canonical links and the sitemap.",
-    )(command)
-    command = click.option(
-        "--out",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path("_site"),
-        show_default=True,
-        help="The folder to build into; replaced whole, only if a previous build made it.",
-    )(command)
-    return click.argument(
-        "catalog", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
-    )(command)
-
-
-def _build(
-    ctx: click.Context,
-    catalog: Path | None,
-    out: Path,
-    base_url: str | None,
-    on: dt.date | None,
-) -> Any:
-    from engine.loader import load
-
-    if base_url and not (base_url.startswith(("http://", "https://", "/")) and " " not in base_url):
-        raise click.BadParameter(
-            f"'{base_url}' is not an http(s) address or an absolute path", param_hint="--base-url"
-        )
-    day = _build_day(on)
-    with _user_errors():
-        cat = load(catalog or ctx.obj.get("catalog"))
-        return _publish(cat, out, base_url, day)
-
-
-def _build_day(on: dt.date | None) -> dt.date:
-    from engine.site import build_day
-
-    try:
-        return build_day(on)
-    except ValueError as exc:
-        _fail(str(exc), 2)
-
-
-def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date) -> Any:
-    from engine.publish import PublishError
-    from engine.site import build
-
-    try:
-        if sys.stderr.isatty():
-            with click.progressbar(length=1, label="building", file=sys.stderr) as bar:
-
-                def progress(done: int, total: int) -> None:
-                    bar.length = total
-                    bar.update(done - bar.pos)
-
-                return build(cat, out, base_url=base_url, on=day, progress=progress)
-        return build(cat, out, base_url=base_url, on=day)
-    except PublishError as exc:
-        _fail(str(exc), 1)
-    except OSError as exc:
-        _fail(f"cannot write the site to {out}: {exc.strerror or exc}", 1)
-
-
-def _built(result: Any) -> str:
-    path = result.path
-    files = result.published.files
-    return (
-        f"built {result.pages} pages ({files} files, {len(result.changed)} changed, "
-        f"{len(result.published.removed)} removed) for {result.on} in {result.seconds:.2f} s\n"
-        f"open {path / 'index.html'}"
-    )
-
-
-@cli.command("build")
-@_site_options
-@click.pass_context
-def build_site(
-    ctx: click.Context, catalog: Path | None, out: Path, base_url: str | None, on: dt.date | None
-) -> None:
-    """Build the website and JSON API into a folder (default _site/)."""
-    click.echo(_built(_build(ctx, catalog, out, base_url, on)))
-
-
-@cli.command()
-@_site_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option(
-    "--watch/--no-watch",
-    default=True,
-    show_default=True,
-    help="Rebuild when a catalog file changes.",
-)
-@click.pass_context
-def serve(
-    ctx: click.Context,
-    catalog: Path | None,
-    out: Path,
-    base_url: str | None,
-    on: dt.date | None,
-    port: int,
-    watch: bool,
-) -> None:
-    """Build the website, then serve it on 127.0.0.1 for preview (Ctrl-C stops)."""
-    import threading
-
-    from engine import serve as preview
-
-    result = _build(ctx, catalog, out, base_url, on)
-    click.echo(_built(result).splitlines()[0])
-    try:
-        server = preview.make_server(result.path, port, quiet=False)
-    except OSError as exc:
-        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", 1)
-    stop = threading.Event()
-    watching = ""
-    if watch:
-        from engine.resources import data_dir
-
-        root = Path(catalog or ctx.obj.get("catalog") or data_dir("catalog"))
-        watcher = preview.CatalogWatcher(root)
-        rebuild = functools.partial(_rebuild, root, out, base_url, on)
-        threading.Thread(target=preview.watch, args=(watcher, rebuild, stop), daemon=True).start()
-        watching = f", rebuilding when {root} changes"
-    bound = server.server_address[1]
-    click.echo(f"serving {result.path} at http://127.0.0.1:{bound}/{watching} (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("stopped")
-    finally:
-        stop.set()
-        server.server_close()
-
-
-def _rebuild(root: Path, out: Path, base_url: str | None, on: dt.date | None) -> None:
-    """Rebuild after an edit; a broken catalog is reported and the site served stays as it was."""
-    from engine.loader import load
-    from engine.publish import PublishError
-    from engine.site import build, build_day
-
-    try:
-        result = build(load(root), out, base_url=base_url, on=build_day(on))
-    except CatalogError as exc:
-        for problem in exc.problems:
-            click.echo(problem.format(), err=True)
-        click.echo("not rebuilt: fix the catalog; the site served is the last good build", err=True)
-        return
-    except (PublishError, OSError) as exc:
-        click.echo(f"not rebuilt: {exc}", err=True)
-        return
-    click.echo(
-        f"rebuilt: {len(result.changed)} files changed, {len(result.published.removed)} removed"
-    )
+cli.add_command(build_site)
+cli.add_command(serve)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
