@@ -5,10 +5,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from engine.catalog import Catalog, Quote
+from engine.decisions import Decision
 from engine.loader import Report, check, load
 from engine.model import Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.money import Money
-from engine.problems import CatalogError, LookupProblem, Problem, Severity
+from engine.policy import Policy
+from engine.problems import CatalogError, FactError, LookupProblem, Problem, Severity
 
 __all__ = [
     "Catalog",

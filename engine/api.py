@@ -34,14 +34,14 @@ def documents(catalog: Catalog, on: dt.date) -> Iterator[tuple[str, Callable[[],
 
 def product_doc(catalog: Catalog, product: Product, on: dt.date) -> dict[str, Any]:
     """A product's document: the shape of ``care-catalog show product --json``, plus its page."""
-    doc = product_json(catalog, product, on=on, locate=partial(catalog_file, catalog))
+    doc = product_json(catalog, product, on=on, locate=catalog_file)
     doc["page"] = f"../../../products/{product.id}.html"
     return doc
 
 
 def plan_doc(catalog: Catalog, plan: Plan, on: dt.date) -> dict[str, Any]:
     """A plan's document: every version with its decision rules, plus its page."""
-    doc = plan_json(catalog, plan, on, locate=partial(catalog_file, catalog))
+    doc = plan_json(catalog, plan, on, locate=catalog_file)
     for version, data in zip(plan.versions, doc["versions"], strict=True):
         data["decisions"] = {
             name: [rule_json(catalog, rule) for rule in rules]
@@ -98,7 +98,7 @@ def rule_json(catalog: Catalog, rule: Rule) -> dict[str, Any]:
         "because": rule.because,
         "values": {name: value.source for name, value in rule.values.items()},
         "sources": list(rule.sources),
-        "defined_at": catalog_file(catalog, rule.location),
+        "defined_at": catalog_file(rule.location),
     }
 
 

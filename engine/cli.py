@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from engine import __version__
-from engine.clitools import DATE
+from engine.clitools import DATE, chosen_catalog
 from engine.clitools import echo_json as _echo_json
 from engine.clitools import fail as _fail
 from engine.clitools import user_errors as _user_errors
@@ -26,7 +26,9 @@ def _load(ctx: click.Context) -> Catalog:
 
     cached: Catalog | None = ctx.obj.get("catalog_obj")
     if cached is None:
-        cached = load(ctx.obj.get("catalog"))
+        path, label = chosen_catalog(ctx)
+        click.echo(f"catalog: {label}", err=True)
+        cached = load(path)
         ctx.obj["catalog_obj"] = cached
     return cached
 
@@ -50,7 +52,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
     "-C",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     envvar="CARE_CATALOG",
-    help="Catalog folder (default: the shipped DJI Care Refresh catalog).",
+    help="Catalog folder (default: ./catalog when the working directory has one, else the shipped DJI Care Refresh catalog).",
 )
 @click.pass_context
 def cli(ctx: click.Context, catalog: Path | None) -> None:
@@ -72,9 +74,11 @@ def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool)
     """Check every catalog file; print each problem with its file:line:col, then a summary."""
     from engine.loader import check
 
-    report = check(catalog or ctx.obj.get("catalog"), use_cache=not no_cache)
+    path, label = chosen_catalog(ctx, catalog)
+    report = check(path, use_cache=not no_cache)
     cat = report.catalog
     summary = {
+        "catalog": label,
         "files": report.files,
         "products": len(cat.products()) if cat else None,
         "plans": len(cat.plans) if cat else None,
@@ -88,7 +92,7 @@ def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool)
     else:
         for problem in report.problems:
             click.echo(problem.format())
-        checked = f"checked {report.files} files"
+        checked = f"checked {report.files} files in {label}"
         if cat:
             checked += f": {summary['products']} products, {summary['plans']} plans, {summary['offers']} offers"
         checked += f", {report.cases} cases"
@@ -402,7 +406,7 @@ def run_tests(ctx: click.Context, files: tuple[Path, ...], as_json: bool, covera
 
     with _user_errors():
         cat = _load(ctx)
-        default = [(ctx.obj.get("catalog") / "cases")] if ctx.obj.get("catalog") else []
+        default = [ctx.obj["catalog_path"] / "cases"]
         cases = read_cases(case_files(files or default))
         outcomes = [run_case(cat, case) for case in cases]
     failed = [o for o in outcomes if not o.passed]

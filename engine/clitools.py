@@ -7,11 +7,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from engine.problems import CatalogError, FactError, LookupProblem, UnknownId
+from engine.resources import data_dir
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -35,6 +37,21 @@ class DateType(click.ParamType):  # type: ignore[type-arg]
 DATE = DateType()
 
 
+def resolve_catalog(given: Path | None) -> tuple[Path, str]:
+    """The catalog a command reads, and how to name it: the one given (``--catalog``,
+    ``CARE_CATALOG`` or an argument), else ``./catalog`` when the working directory holds one (an
+    editor's clone), else the shipped one, named ``shipped (…)``."""
+    from engine.loader import display_path
+
+    if given is not None:
+        return given, display_path(given).rstrip("/") + "/"
+    local = Path("catalog")
+    if (local / "catalog.yaml").is_file():
+        return local, "catalog/"
+    shipped = data_dir("catalog")
+    return shipped, f"shipped ({display_path(shipped)}/)"
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
@@ -42,6 +59,13 @@ def echo_json(data: Any) -> None:
 def fail(message: str, code: int) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def chosen_catalog(ctx: click.Context, given: Path | None = None) -> tuple[Path, str]:
+    """The catalog of this command (its own argument, else the group's), remembered for hints."""
+    path, label = resolve_catalog(given or ctx.obj.get("catalog"))
+    ctx.obj["catalog_path"] = path
+    return path, label
 
 
 @contextmanager
@@ -56,7 +80,13 @@ def user_errors() -> Iterator[None]:
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)
+        from engine.loader import display_path
+
+        ctx = click.get_current_context(silent=True)
+        catalog = ctx.obj.get("catalog_path") if ctx and ctx.obj else None
+        where = f" {display_path(catalog)}" if catalog is not None else ""
         fail(
-            f"the catalog has {len(exc.errors)} error(s); run 'care-catalog validate' for details",
+            f"the catalog has {len(exc.errors)} error(s); "
+            f"run 'care-catalog validate{where}' for details",
             1,
         )

@@ -30,7 +30,7 @@ from engine.reader import Document
 
 
 def _location(doc: Document, path: tuple[str | int, ...] = ()) -> Location:
-    return Location(doc.file, doc.mark(path).line)
+    return Location(doc.catalog_file or doc.file, doc.mark(path).line)
 
 
 def _day(text: str) -> dt.date:

@@ -68,6 +68,11 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def catalog_name(root: Path, file: Path) -> str:
+    """*file* named from the catalog folder: ``catalog/products/mini-3.yaml``, wherever one stands."""
+    return f"{root.resolve().name}/{file.relative_to(root).as_posix()}"
+
+
 def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """Every catalog file under *root* with its kind; missing and stray files as problems."""
     found: list[tuple[str, Path]] = []
@@ -146,6 +151,7 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
             if doc is None:
                 sources.broken.add((kind, file.stem))
                 continue
+            doc.catalog_file = catalog_name(root, file)
             if kind == "cases":
                 report.cases += len(doc.data)
             elif kind in ("family", "product", "plan", "rules"):

@@ -434,7 +434,7 @@ class SiteViews:
             "because": rule.because,
             "computes": [{"name": n, "expression": v.source} for n, v in rule.values.items()],
             "sources": [source_view(s) for s in rule.sources],
-            "defined_at": catalog_file(self.catalog, rule.location),
+            "defined_at": catalog_file(rule.location),
         }
 
     # -- helpers ---------------------------------------------------------------------------

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from engine.catalog import Catalog
 from engine.model import Location
 
 NOT_PUBLISHED = "not published"
@@ -33,18 +30,9 @@ def source_view(source: str) -> dict[str, Any]:
     return {"href": href, "label": label, "text": source}
 
 
-def catalog_file(catalog: Catalog, location: Location) -> str:
-    """*location* as ``products/mavic-3.yaml:12``: relative to the catalog, whatever the cwd."""
-    return f"{_relative_to(catalog.root, location.file)}:{location.line}"
-
-
-@lru_cache(maxsize=65536)
-def _relative_to(root: Path, file: str) -> str:
-    path = Path(file).resolve()
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.name
+def catalog_file(location: Location) -> str:
+    """*location* as ``products/mavic-3.yaml:12``: inside the catalog folder, whatever its name."""
+    return f"{location.file.partition('/')[2] or location.file}:{location.line}"
 
 
 def iso(day: dt.date | None) -> str | None:

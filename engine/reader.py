@@ -114,6 +114,8 @@ class Document:
     positions: dict[str, Any] = field(default_factory=dict)
     key_positions: dict[str, Any] = field(default_factory=dict)
     lines: tuple[str, ...] = ()
+    # The file as the model names it, whatever the working directory: ``catalog/products/x.yaml``.
+    catalog_file: str = ""
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
         """The position of the value at *path* (or of its key), falling back to the nearest parent."""

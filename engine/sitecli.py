@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from engine.clitools import DATE, fail, user_errors
+from engine.clitools import DATE, chosen_catalog, fail, user_errors
 from engine.problems import CatalogError
 
 if TYPE_CHECKING:
@@ -53,8 +53,9 @@ def _build(
             f"'{base_url}' is not an http(s) address or an absolute path", param_hint="--base-url"
         )
     day = _build_day(on)
+    path, ctx.obj["catalog_label"] = chosen_catalog(ctx, catalog)
     with user_errors():
-        cat = load(catalog or ctx.obj.get("catalog"))
+        cat = load(path)
         return _publish(cat, out, base_url, day)
 
 
@@ -87,11 +88,11 @@ def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date) -> Any
         fail(f"cannot write the site to {out}: {exc.strerror or exc}", 1)
 
 
-def _built(result: Any) -> str:
+def _built(ctx: click.Context, result: Any) -> str:
     path = result.path
     files = result.published.files
     return (
-        f"built {result.pages} pages ({files} files, {len(result.changed)} changed, "
+        f"built {result.pages} pages from {ctx.obj['catalog_label']} ({files} files, {len(result.changed)} changed, "
         f"{len(result.published.removed)} removed) for {result.on} in {result.seconds:.2f} s\n"
         f"open {path / 'index.html'}"
     )
@@ -104,7 +105,7 @@ def build_site(
     ctx: click.Context, catalog: Path | None, out: Path, base_url: str | None, on: dt.date | None
 ) -> None:
     """Build the website and JSON API into a folder (default _site/)."""
-    click.echo(_built(_build(ctx, catalog, out, base_url, on)))
+    click.echo(_built(ctx, _build(ctx, catalog, out, base_url, on)))
 
 
 @click.command()
@@ -132,7 +133,7 @@ def serve(
     from engine import serve as preview
 
     result = _build(ctx, catalog, out, base_url, on)
-    click.echo(_built(result).splitlines()[0])
+    click.echo(_built(ctx, result).splitlines()[0])
     try:
         server = preview.make_server(result.path, port, quiet=False)
     except OSError as exc:
@@ -140,9 +141,7 @@ def serve(
     stop = threading.Event()
     watching = ""
     if watch:
-        from engine.resources import data_dir
-
-        root = Path(catalog or ctx.obj.get("catalog") or data_dir("catalog"))
+        root = ctx.obj["catalog_path"]
         watcher = preview.CatalogWatcher(root)
         rebuild = functools.partial(_rebuild, root, out, base_url, on)
         threading.Thread(target=preview.watch, args=(watcher, rebuild, stop), daemon=True).start()

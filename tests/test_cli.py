@@ -25,7 +25,7 @@ def test_validate_the_shipped_catalog_says_what_it_checked() -> None:
     code, out, _ = run("validate")
     assert code == 0
     assert re.search(
-        r"^ok: checked \d+ files: 56 products, 3 plans, 84 offers, \d+ cases; 0 errors, 0 warnings$",
+        r"^ok: checked \d+ files in catalog/: 56 products, 3 plans, 84 offers, \d+ cases; 0 errors, 0 warnings$",
         out,
         re.M,
     )

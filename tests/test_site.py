@@ -360,7 +360,7 @@ def test_cli_build_prints_pages_time_and_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--on", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert re.match(
-        r"built 81 pages \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
+        r"built 81 pages from catalog/ \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
         result.output,
     )
     assert f"open {out / 'index.html'}" in result.output

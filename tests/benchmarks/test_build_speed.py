@@ -2,7 +2,7 @@
 
 The floor is what no builder can avoid: rendering every product page's template from view data
 computed beforehand. A build adds computing the views (lookups, decisions, formatting), the
-other pages, the JSON API and the writes. Run ``pytest tests/benchmarks -s`` for the figures.
+other pages, the JSON API and the writes. Run ``pytest -m benchmark tests/benchmarks -s`` for the figures.
 """
 
 from __future__ import annotations
@@ -76,7 +76,8 @@ def test_a_build_stays_within_a_small_multiple_of_rendering(
     figures: dict[int, dict[str, float]],
 ) -> None:
     for size, f in figures.items():
-        assert f["cold"] < f["floor"] * 8, (size, f)
+        # ~2-3x normally; rendering every page twice or serialising per page would pass 12x.
+        assert f["cold"] < f["floor"] * 12, (size, f)
 
 
 def test_an_unchanged_rebuild_rewrites_no_file(figures: dict[int, dict[str, float]]) -> None:
@@ -87,4 +88,5 @@ def test_an_unchanged_rebuild_rewrites_no_file(figures: dict[int, dict[str, floa
 def test_build_time_grows_linearly_with_catalog_size(figures: dict[int, dict[str, float]]) -> None:
     for small, large in itertools.pairwise(sorted(figures)):
         growth = figures[large]["cold"] / figures[small]["cold"]
-        assert growth < (large / small) * 1.6, (small, large, growth)
+        # Linear growth with room for noise; quadratic would be (large / small) times more.
+        assert growth < (large / small) * 3, (small, large, growth)

@@ -1,6 +1,6 @@
 """Decision speed: the compiled rules against hand-written Python doing the same, in the same run.
 
-Run with ``pytest tests/benchmarks -s`` to see microseconds per decision.
+Run with ``pytest -m benchmark tests/benchmarks -s`` to see microseconds per decision.
 """
 
 from __future__ import annotations
@@ -93,12 +93,15 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, float]:
 def test_compiled_rules_stay_within_a_small_multiple_of_handwritten_python(
     figures: dict[str, float],
 ) -> None:
-    assert figures["rules"] < figures["handwritten"] * 25
+    # Typically ~11x; 50x would mean the compiled closures became an interpreter loop.
+    assert figures["rules"] < figures["handwritten"] * 50
 
 
 def test_fact_checking_costs_less_than_a_few_rule_runs(figures: dict[str, float]) -> None:
-    assert figures["decide"] < figures["rules"] * 6
+    # Typically ~1.7x; 10x would mean facts are re-parsed or looked up by scanning.
+    assert figures["decide"] < figures["rules"] * 10
 
 
 def test_a_decision_does_not_slow_down_as_the_catalog_grows(figures: dict[str, float]) -> None:
-    assert figures["decide_1000"] < figures["decide_100"] * 1.5
+    # A lookup that scanned the products would be ~10x slower at 1,000; noise stays well under 3x.
+    assert figures["decide_1000"] < figures["decide_100"] * 3
