@@ -133,12 +133,14 @@ def show_products(
                 cat.families[p.family].name,
                 cat.categories[p.category].name,
                 str(len(p.offers)),
-                p.flyaway_since.isoformat() if p.flyaway_since else "-",
+                ("" if p.flyaway_since_exact else "by ") + p.flyaway_since.isoformat()
+                if p.flyaway_since
+                else "-",
             ]
             for p in products
         ]
         click.echo(
-            _table(["id", "model", "family", "category", "offers", "flyaway since"], rows, "")
+            _table(["id", "model", "family", "category", "offers", "flyaway listed"], rows, "")
         )
         click.echo(f"\n{len(products)} products")
 
@@ -179,7 +181,12 @@ def _render_product(cat: Catalog, data: dict[str, Any]) -> str:
     if eligible:
         first = eligible[0]
         approx = f" (approximate: {first['approximate']})" if first["approximate"] else ""
-        lines.append(f"  flyaway cover: listed since {first['from']}{approx}")
+        if first["from"]:
+            lines.append(f"  flyaway cover: listed since {first['from']}{approx}")
+        else:
+            lines.append(
+                f"  flyaway cover: listed by {first['known_by']}{approx}; since when is not known"
+            )
     else:
         lines.append("  flyaway cover: not on any flyaway list")
     rows = []

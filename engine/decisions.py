@@ -136,7 +136,14 @@ DERIVED: dict[str, dict[str, tuple[Type, str]]] = {
         "category": (STRING, "The product's category."),
         "terms": (TERMS, "The plan's terms in force on policy_start for the product's category."),
         "policy_end": (DATE, "The last day of cover: the day before policy_start + the term."),
-        "flyaway_listed": (BOOL, "Whether the model is on the flyaway list on incident_on."),
+        "flyaway_listed": (
+            BOOL.maybe(),
+            "Whether the model is on the flyaway list on incident_on; null when the sources cannot say.",
+        ),
+        "flyaway_known_by": (
+            DATE.maybe(),
+            "When flyaway_listed is null: the day by which a source shows the list changed.",
+        ),
     },
     "renewal": {
         "category": (STRING, "The product's category."),
@@ -145,10 +152,13 @@ DERIVED: dict[str, dict[str, tuple[Type, str]]] = {
     },
 }
 
+# Every decision may also answer "unknown": when what decides it is a value the sources only
+# bound, a rule says so (with what would settle it) instead of guessing.
+UNKNOWN = "unknown"
 OUTCOMES: dict[str, tuple[str, ...]] = {
-    "purchase": ("eligible", "needs-video-verification", "not-eligible"),
-    "claim": ("replacement", "flyaway-replacement", "not-covered"),
-    "renewal": ("eligible", "not-eligible"),
+    "purchase": ("eligible", "needs-video-verification", "not-eligible", UNKNOWN),
+    "claim": ("replacement", "flyaway-replacement", "not-covered", UNKNOWN),
+    "renewal": ("eligible", "not-eligible", UNKNOWN),
 }
 
 RESERVED_VALUES = {"decision", "outcome", "rule", "because", "location", "trace", "sources"}
@@ -469,6 +479,7 @@ class Evaluator:
         ctx["policy_end"] = term_end(ctx["policy_start"], terms.term_months)
         if decision == "claim":
             ctx["flyaway_listed"] = product.flyaway_eligible_on(ctx["incident_on"])
+            ctx["flyaway_known_by"] = product.flyaway_unknown_until(ctx["incident_on"])
 
     def run(self, decision: str, rules: tuple[Rule, ...], ctx: Mapping[str, Any]) -> Decision:
         """The first rule that holds decides; every rule tried is in the trace."""

@@ -119,7 +119,8 @@ def product_json(
         "covered_components": _list_or_none(catalog.covered_components(product)),
         "flyaway": [
             {
-                "from": e.start.isoformat(),
+                "from": None if e.bound else e.start.isoformat(),
+                "known_by": e.start.isoformat() if e.bound else None,
                 "eligible": e.eligible,
                 "approximate": e.approximate,
                 "source": e.source,

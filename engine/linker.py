@@ -188,11 +188,12 @@ def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Produ
     covered = d.get("covered_components")
     flyaway = tuple(
         FlyawayEntry(
-            start=_day(e["from"]),
+            start=_day(e["from"] if "from" in e else e["known_by"]),
             eligible=e["eligible"],
             source=e["source"],
             approximate=e.get("approximate"),
             note=e.get("note"),
+            bound="known_by" in e,
         )
         for e in d.get("flyaway", [])
     )

@@ -255,23 +255,24 @@ def check_dated_order(src: Sources) -> Iterator[Problem]:
 def _ordered(
     doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]
 ) -> Iterator[Problem]:
-    previous: tuple[dt.date, int] | None = None
+    previous: tuple[dt.date, int, str] | None = None
     for index, entry in enumerate(entries):
-        day = _date(entry["from"])
+        key = "from" if "from" in entry else "known_by"
+        day = _date(entry[key])
         if previous and day == previous[0]:
-            line = doc.mark((*path, previous[1], "from")).line
+            line = doc.mark((*path, previous[1], previous[2])).line
             yield doc.problem(
-                (*path, index, "from"),
+                (*path, index, key),
                 "duplicate-date",
                 f"two entries start on {day} (the other on line {line})",
             )
         elif previous and day < previous[0]:
             yield doc.problem(
-                (*path, index, "from"),
+                (*path, index, key),
                 "date-order",
                 f"{day} comes before the previous entry's {previous[0]}; list entries oldest first",
             )
-        previous = (day, index)
+        previous = (day, index, key)
 
 
 @lint(

@@ -82,13 +82,18 @@ class Family:
 
 @dataclass(frozen=True)
 class FlyawayEntry:
-    """From ``start`` on, whether a model is on the flyaway-eligible list."""
+    """From ``start`` on, whether a model is on the flyaway-eligible list.
+
+    A ``bound`` entry (``known_by:`` in the catalog) says only that the list was so by ``start``:
+    since when is not known, so between the previous entry and ``start`` the answer is unknown.
+    """
 
     start: dt.date
     eligible: bool
     source: str
     approximate: str | None = None
     note: str | None = None
+    bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,15 +221,35 @@ class Product:
                 found = entry
         return found
 
-    def flyaway_eligible_on(self, day: dt.date) -> bool:
-        """Whether the model is on the flyaway list on *day*."""
+    def flyaway_eligible_on(self, day: dt.date) -> bool | None:
+        """Whether the model is on the flyaway list on *day*; None when the sources cannot say.
+
+        The sources cannot say when the next entry after *day* is only a bound (``known_by``)
+        that changes the answer: the change happened on an unknown day up to that entry.
+        """
+        return None if self.flyaway_unknown_until(day) else self._listed(day)
+
+    def flyaway_unknown_until(self, day: dt.date) -> dt.date | None:
+        """The ``known_by`` date that leaves *day*'s listing unknown, or None when it is known."""
+        listed = self._listed(day)
+        following = next((e for e in self.flyaway if e.start > day), None)
+        if following is not None and following.bound and following.eligible != listed:
+            return following.start
+        return None
+
+    def _listed(self, day: dt.date) -> bool:
         entry = self.flyaway_entry_on(day)
         return bool(entry and entry.eligible)
 
     @property
     def flyaway_since(self) -> dt.date | None:
-        """The first day the model was on the flyaway list, if ever."""
+        """The first day the model is known to be on the flyaway list, if ever."""
         return next((e.start for e in self.flyaway if e.eligible), None)
+
+    @property
+    def flyaway_since_exact(self) -> bool:
+        """Whether ``flyaway_since`` is the day it was added (not only a day it was listed by)."""
+        return next((not e.bound for e in self.flyaway if e.eligible), False)
 
 
 @dataclass(frozen=True)
@@ -239,7 +264,7 @@ class Terms:
     term_months: int | None
     warranty_months: int | None
     covered_components: tuple[str, ...] | None
-    flyaway_eligible: bool
+    flyaway_eligible: bool | None
 
     def to_json(self) -> dict[str, object]:
         """A plain mapping of the terms."""

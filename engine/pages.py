@@ -166,6 +166,7 @@ class SiteViews:
                     **self.product_link(product),
                     "cells": cells,
                     "flyaway_since": iso(product.flyaway_since),
+                    "flyaway_since_exact": product.flyaway_since_exact,
                     "offers": len(product.offers),
                 }
             )
@@ -287,13 +288,18 @@ class SiteViews:
                 )
         for product in cat.products():
             for entry in product.flyaway:
-                listed = "added to" if entry.eligible else "removed from"
+                if entry.bound:
+                    listed = "on" if entry.eligible else "off"
+                    title = f"{product.name} shown {listed} the flyaway list (changed on an unknown earlier day)"
+                else:
+                    listed = "added to" if entry.eligible else "removed from"
+                    title = f"{product.name} {listed} the flyaway list"
                 events.append(
                     {
                         "date": entry.start.isoformat(),
                         "approximate": entry.approximate,
                         "kind": "flyaway",
-                        "title": f"{product.name} {listed} the flyaway list",
+                        "title": title,
                         "link": f"products/{product.id}.html",
                         "changes": [entry.note] if entry.note else [],
                         "sources": [source_view(entry.source)],

@@ -57,10 +57,12 @@ class ProductPage:
             "purchase": self.purchase_rules(),
             "flyaway": {
                 "since": iso(product.flyaway_since),
+                "since_exact": product.flyaway_since_exact,
                 "eligible_now": product.flyaway_eligible_on(self.on),
                 "entries": [
                     {
                         "from": e.start.isoformat(),
+                        "bound": e.bound,
                         "eligible": e.eligible,
                         "approximate": e.approximate,
                         "note": e.note,
@@ -219,7 +221,8 @@ class ProductPage:
                 {
                     "name": incident.name,
                     "kind": incident.kind,
-                    "covered": decision.outcome != "not-covered",
+                    "covered": decision.outcome in ("replacement", "flyaway-replacement"),
+                    "unknown": decision.outcome == "unknown",
                     "outcome": decision.outcome.replace("-", " "),
                     "because": decision.because,
                     "fee": self.views.format(fee, self.default_region)

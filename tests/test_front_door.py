@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -168,3 +169,54 @@ def test_locations_are_named_from_the_catalog_folder_wherever_one_stands(
     assert str(decision.location) == "catalog/rules/care-refresh.yaml:69"
     assert decision.to_json()["trace"][0]["location"] == "catalog/rules/care-refresh.yaml:9"
     assert str(cat.product("mini-3").offers[0].location).startswith("catalog/products/mini-3.yaml:")
+
+
+def test_a_flyaway_before_the_first_dated_list_is_unknown_with_what_would_settle_it() -> None:
+    cat = engine.load(ROOT / "catalog")
+    decision = cat.decide(
+        "claim",
+        product="air-3",
+        plan="care-refresh-1y",
+        region="pl",
+        policy_start="2024-01-01",
+        incident="flyaway",
+        incident_on="2024-03-01",
+        replacements_used=0,
+        flyaway_used=0,
+        rc_bound=True,
+    )
+    assert decision.outcome == "unknown"
+    assert "is not known" in decision.because and "would settle it" in decision.because
+    assert decision.values["listed_by"].isoformat() == "2026-11-01"
+
+
+def test_a_known_by_entry_leaves_the_days_before_it_unknown(minimal_copy: Path) -> None:
+    product = minimal_copy / "products" / "mini-3.yaml"
+    text = product.read_text()
+    assert "  - from: 2021-01-27\n" in text
+    product.write_text(
+        text.replace(
+            "  - from: 2021-01-27\n",
+            "  - from: 2020-06-01\n    eligible: false\n    source: https://example.com/a\n"
+            "  - known_by: 2021-01-27\n",
+        )
+    )
+    mini = engine.load(minimal_copy).product("mini-3")
+    assert mini.flyaway_eligible_on(dt.date(2020, 5, 31)) is False  # before every entry
+    assert mini.flyaway_eligible_on(dt.date(2020, 6, 1)) is None  # may have changed already
+    assert mini.flyaway_eligible_on(dt.date(2021, 1, 26)) is None
+    assert mini.flyaway_unknown_until(dt.date(2021, 1, 26)) == dt.date(2021, 1, 27)
+    assert mini.flyaway_eligible_on(dt.date(2021, 1, 27)) is True
+    assert mini.flyaway_since_exact is False
+
+
+def test_an_entry_with_both_from_and_known_by_is_one_located_error(minimal_copy: Path) -> None:
+    product = minimal_copy / "products" / "mini-3.yaml"
+    product.write_text(
+        product.read_text().replace(
+            "  - from: 2021-01-27\n", "  - from: 2021-01-27\n    known_by: 2021-02-01\n"
+        )
+    )
+    report = engine.check(minimal_copy)
+    assert [(p.code, p.line) for p in report.errors] == [("ambiguous", 5)]
+    assert "needs exactly one of 'from', 'known_by' (found 2)" in report.errors[0].message
