@@ -106,7 +106,7 @@ def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool)
 
 @cli.group()
 def show() -> None:
-    """Show a product, a plan, or the list of products."""
+    """Show products, a product, a plan, families, regions or incidents."""
 
 
 @show.command("products")
@@ -143,6 +143,105 @@ def show_products(
             _table(["id", "model", "family", "category", "offers", "flyaway listed"], rows, "")
         )
         click.echo(f"\n{len(products)} products")
+
+
+@show.command("families")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show_families(ctx: click.Context, as_json: bool) -> None:
+    """List the product families: category, models and default covered components."""
+    with _user_errors():
+        cat = _load(ctx)
+        families = sorted(cat.families.values(), key=lambda f: f.id)
+        models = {f.id: [p.id for p in cat.products(family=f.id)] for f in families}
+        if as_json:
+            _echo_json(
+                [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "category": f.category,
+                        "products": models[f.id],
+                        "covered_components": list(f.covered_components)
+                        if f.covered_components is not None
+                        else None,
+                    }
+                    for f in families
+                ]
+            )
+            return
+        rows = [
+            [f.id, f.name, cat.categories[f.category].name, ", ".join(models[f.id])]
+            for f in families
+        ]
+        click.echo(_table(["id", "family", "category", "models"], rows, ""))
+        click.echo(f"\n{len(families)} families")
+
+
+@show.command("regions")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show_regions(ctx: click.Context, as_json: bool) -> None:
+    """List the markets: currency, locale, service area, and how many offers each has."""
+    with _user_errors():
+        cat = _load(ctx)
+        offers: dict[str, int] = {}
+        for product in cat.products():
+            for offer in product.offers:
+                offers[offer.region] = offers.get(offer.region, 0) + 1
+        regions = sorted(cat.regions.values(), key=lambda r: r.id)
+        if as_json:
+            _echo_json(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "currency": r.currency,
+                        "locale": r.locale,
+                        "service_area": r.service_area,
+                        "sells_plans": r.sells_plans,
+                        "offers": offers.get(r.id, 0),
+                    }
+                    for r in regions
+                ]
+            )
+            return
+        rows = [
+            [
+                r.id + (" *" if r.id == cat.default_region else ""),
+                r.name,
+                r.currency,
+                r.locale,
+                r.service_area,
+                str(offers.get(r.id, 0)),
+            ]
+            for r in regions
+        ]
+        click.echo(
+            _table(["id", "market", "currency", "locale", "service area", "offers"], rows, "")
+        )
+        click.echo(f"\n{len(regions)} regions (* the default)")
+
+
+@show.command("incidents")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show_incidents(ctx: click.Context, as_json: bool) -> None:
+    """List what can happen to a device: the incident ids a claim is decided for."""
+    with _user_errors():
+        cat = _load(ctx)
+        incidents = list(cat.incidents.values())
+        if as_json:
+            _echo_json(
+                [
+                    {"id": i.id, "name": i.name, "kind": i.kind, "description": i.description}
+                    for i in incidents
+                ]
+            )
+            return
+        rows = [[i.id, i.name, i.kind] for i in incidents]
+        click.echo(_table(["id", "incident", "kind"], rows, ""))
+        click.echo(f"\n{len(incidents)} incidents")
 
 
 @show.command("product")
@@ -357,7 +456,36 @@ def quote(
             click.echo(f"  note: {found.offer.note}")
 
 
-@cli.command()
+class _DecideCommand(click.Command):
+    """``decide``: its help lists every decision's facts, read from the decisions contract."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from engine.decisions import FACTS, OUTCOMES, REQUIRED
+
+        for decision, facts in FACTS.items():
+            rows = []
+            for fact in facts.values():
+                if fact.default is REQUIRED:
+                    default = "required"
+                elif fact.name in ("product_region", "service_region"):
+                    default = "default: region"
+                else:
+                    default = (
+                        f"default: {'null' if fact.default is None else str(fact.default).lower()}"
+                    )
+                kind = f"{fact.type.sure()}{' or null' if fact.type.nullable else ''}"
+                rows.append((fact.name, f"{kind}, {default}. {fact.description}"))
+            with formatter.section(
+                f"Facts of {decision} (outcomes: {', '.join(OUTCOMES[decision])})"
+            ):
+                formatter.write_dl(rows)
+        formatter.write_paragraph()
+        formatter.write_text(
+            "Dates are YYYY-MM-DD, datetimes YYYY-MM-DDTHH:MM; ids are those of 'care-catalog show'."
+        )
+
+
+@cli.command(cls=_DecideCommand)
 @click.argument("decision", type=click.Choice(["purchase", "claim", "renewal"]))
 @click.argument("facts", nargs=-1, metavar="FACT=VALUE...")
 @click.option("--json", "as_json", is_flag=True, help="Print the decision as JSON.")
@@ -392,9 +520,11 @@ def decide(
             click.echo(f"  {name}: {'not published' if shown is None else shown}")
         if explain:
             click.echo("  rules tried:")
+            width = max(len(step.rule) for step in found.trace)
             for step in found.trace:
                 click.echo(
-                    f"    {'yes' if step.held else 'no ':<3}  {step.rule:<24} {step.location}"
+                    f"    {'yes' if step.held else 'no ':<3}  {step.rule:<{width}}  "
+                    f"when {step.when}  ({step.location})"
                 )
 
 

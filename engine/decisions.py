@@ -269,11 +269,12 @@ class Rule:
 
 @dataclass(frozen=True)
 class Step:
-    """One rule tried: its id, whether it held, and where it is written."""
+    """One rule tried: its id, whether it held, where it is written, and its condition."""
 
     rule: str
     held: bool
     location: Location
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,9 +287,19 @@ class Decision:
     because: str
     location: Location
     values: Mapping[str, Any]
-    trace: tuple[Step, ...]
-    facts: Mapping[str, Any]
-    sources: tuple[str, ...] = ()
+    trace: tuple[Step, ...] = field(repr=False)
+    facts: Mapping[str, Any] = field(repr=False)
+    sources: tuple[str, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        values = ", ".join(
+            f"{k}={v!r}" if isinstance(v, Money) else f"{k}={plain(v)!r}"
+            for k, v in self.values.items()
+        )
+        return (
+            f"Decision({self.decision}: {self.outcome!r} by rule {self.rule!r} "
+            f"at {self.location}{', ' + values if values else ''})"
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Outcome, rule, reason, location, each computed value at the top level, and the trace."""
@@ -301,7 +312,8 @@ class Decision:
         }
         out.update({name: plain(value) for name, value in self.values.items()})
         out["trace"] = [
-            {"rule": s.rule, "held": s.held, "location": str(s.location)} for s in self.trace
+            {"rule": s.rule, "held": s.held, "location": str(s.location), "when": s.when}
+            for s in self.trace
         ]
         return out
 
@@ -373,22 +385,31 @@ class Evaluator:
                 f"unknown decision '{decision}'{did_you_mean(decision, FACTS)}; decisions: {', '.join(FACTS)}"
             )
         specs = FACTS[decision]
-        unknown = [name for name in given if name not in specs]
-        if unknown:
-            hints = "".join(did_you_mean(n, specs) for n in unknown[:1])
-            raise FactError(
-                f"unknown fact(s) for {decision}: {', '.join(unknown)}{hints}; facts: {', '.join(specs)}"
-            )
-        missing = [name for name, spec in specs.items() if spec.required and name not in given]
-        if missing:
-            raise FactError(
-                f"missing fact(s) for {decision}: {', '.join(missing)} "
-                f"(needed: {', '.join(n for n, s in specs.items() if s.required)})"
-            )
+        problems = [
+            f"unknown fact '{name}'{did_you_mean(name, specs)}"
+            for name in given
+            if name not in specs
+        ]
+        problems += [
+            f"missing fact '{name}' ({spec.type.sure()}{' or null' if spec.type.nullable else ''}): "
+            f"{spec.description}"
+            for name, spec in specs.items()
+            if spec.required and name not in given
+        ]
         ctx: dict[str, Any] = {"$catalog": self.catalog}
         for name, spec in specs.items():
-            value = given.get(name, spec.default)
-            ctx[name] = self._coerce(spec, value, ctx)
+            if spec.required and name not in given:
+                continue
+            try:
+                ctx[name] = self._coerce(spec, given.get(name, spec.default), ctx)
+            except LookupProblem as problem:  # a bad value, or an id the catalog does not have
+                problems.append(str(problem).replace("\n", "\n  "))
+        if problems:
+            raise FactError(
+                f"{decision}: {len(problems)} problem(s) with the facts:\n  "
+                + "\n  ".join(problems)
+                + f"\n  (facts of {decision}: {', '.join(specs)}; 'care-catalog decide --help' describes them)"
+            )
         self._derive(decision, ctx)
         return ctx
 
@@ -396,7 +417,7 @@ class Evaluator:
         kind = spec.type
         if value is None:
             if spec.name in ("product_region", "service_region"):
-                return ctx["region"]
+                return ctx.get("region")  # when the region itself is bad, that is reported
             if kind.nullable:
                 return None
             raise FactError(f"fact '{spec.name}' cannot be null")
@@ -487,7 +508,7 @@ class Evaluator:
         for rule in rules:
             try:
                 held = bool(rule.when.evaluate(ctx))
-                trace.append(Step(rule.id, held, rule.location))
+                trace.append(Step(rule.id, held, rule.location, rule.when.source))
                 if not held:
                     continue
                 values = {name: value.evaluate(ctx) for name, value in rule.values.items()}

@@ -169,6 +169,9 @@ class PlanVersion:
     changes: tuple[str, ...] = ()
     decisions: Mapping[str, tuple[Rule, ...]] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        return f"PlanVersion({self.start.isoformat()}, {self.label!r})"
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -263,7 +266,7 @@ class Terms:
     flyaway_replacements: int | None
     term_months: int | None
     warranty_months: int | None
-    covered_components: tuple[str, ...] | None
+    covered_components: tuple[str, ...] | None = field(repr=False)
     flyaway_eligible: bool | None
 
     def to_json(self) -> dict[str, object]:

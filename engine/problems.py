@@ -123,4 +123,11 @@ def unknown_id(kind: str, wanted: str, known: Iterable[str]) -> UnknownId:
     known = sorted(known)
     close = difflib.get_close_matches(wanted, known, n=3, cutoff=0.5)
     tail = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    return UnknownId(f"unknown {kind} '{wanted}'{tail}")
+    shown = ", ".join(known[:_LISTED]) + (
+        f" … ({len(known)} in all)" if len(known) > _LISTED else ""
+    )
+    return UnknownId(f"unknown {kind} '{wanted}'{tail}\n  {kind}s: {shown}")
+
+
+# An unknown id lists the valid ones, up to this many (every id of the shipped catalog fits).
+_LISTED = 80

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import engine
 from engine.cli import cli
 
 from .conftest import ROOT
@@ -281,9 +282,14 @@ def test_decide_explain_prints_the_trace() -> None:
     )
     assert code == 0 and out.splitlines()[0] == "not-covered"
     assert re.search(
-        r"^    yes  flyaway-not-listed\s+catalog/rules/care-refresh\.yaml:\d+$", out, re.M
+        r"^    yes  flyaway-not-listed\s+when incident\.id == \"flyaway\" and flyaway_listed != null "
+        r"and not flyaway_listed  \(catalog/rules/care-refresh\.yaml:\d+\)$",
+        out,
+        re.M,
     )
-    assert re.search(r"^    no   used-up\s+", out, re.M)
+    assert re.search(
+        r"^    no   used-up\s+when replacements_used >= terms\.replacements  \(", out, re.M
+    )
 
 
 def test_decide_a_flyaway_shows_the_formatted_fee() -> None:
@@ -363,4 +369,98 @@ def test_test_coverage_fails_on_a_rule_no_case_decides(minimal_copy: Path) -> No
     assert (
         "never decided: claim rule 'accident'" in out
         and "never decided: claim rule 'used-up'" in out
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "first_row", "count"),
+    [
+        ("regions", r"^au\s+Australia\s+AUD\s+en_AU\s+au\s+0$", "21 regions (* the default)"),
+        ("incidents", r"^collision\s+Collision\s+accident$", "incidents"),
+        (
+            "families",
+            r"^air\s+Air\s+Camera drones\s+air-2s, air-3, mavic-air, mavic-air-2$",
+            "17 families",
+        ),
+    ],
+)
+def test_show_lists_the_vocabularies(what: str, first_row: str, count: str) -> None:
+    code, out, err = run("show", what)
+    assert code == 0 and err == "catalog: catalog/\n"
+    assert re.search(first_row, out, re.M)
+    assert out.rstrip().endswith(count)
+    code, out, _ = run("show", what, "--json")
+    assert code == 0 and len(json.loads(out)) >= 5
+
+
+def test_show_regions_json_counts_offers_per_market() -> None:
+    code, out, _ = run("show", "regions", "--json")
+    assert code == 0
+    regions = {r["id"]: r for r in json.loads(out)}
+    assert regions["pl"]["currency"] == "PLN" and regions["pl"]["offers"] > 10
+    assert regions["us"]["locale"] == "en_US"
+
+
+def test_an_unknown_id_lists_the_valid_ones() -> None:
+    code, _, err = run("quote", "mavic-3", "care-refresh-1y", "--region", "zz")
+    assert code == 2
+    assert "unknown region 'zz'; did you mean 'nz', 'cz'?" in err
+    assert re.search(r"^  regions: au, ca, ch, .*, us$", err, re.M)
+
+
+def test_decide_help_lists_every_fact_with_its_type_and_default() -> None:
+    code, out, _ = run("decide", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert (
+        "Facts of claim (outcomes: replacement, flyaway-replacement, not-covered, unknown):" in flat
+    )
+    assert "rc_bound bool, required. Account and remote controller" in flat
+    assert "bundled bool, default: false." in flat
+    assert "activated_at datetime or null, required." in flat
+    assert "service_region region, default: region." in flat
+
+
+def test_decide_reports_every_bad_fact_at_once() -> None:
+    code, _, err = run(
+        "decide", "claim", "product=mavic-33", "foo=1", "incident_on=2022-13-01", "rc_bound=maybe"
+    )
+    assert code == 2
+    lines = err.splitlines()
+    assert "error: claim: 10 problem(s) with the facts:" in lines
+    for expected in (
+        "  unknown fact 'foo'",
+        "  missing fact 'plan' (plan): The plan's id.",
+        "  unknown product 'mavic-33'; did you mean 'mavic-3', 'mavic-3-pro', 'mavic-pro'?",
+        "  fact 'incident_on': '2022-13-01' is not a date",
+        "  fact 'rc_bound': 'maybe' is not a bool",
+    ):
+        assert expected in lines
+
+
+def test_reprs_are_short_and_say_what_matters(shipped: engine.Catalog) -> None:
+    import datetime as dt
+
+    terms = shipped.terms("care-refresh-2y", "mavic-3", dt.date(2022, 5, 1))
+    assert repr(terms) == (
+        "Terms(plan='care-refresh-2y', product='mavic-3', version=PlanVersion(2020-01-01, "
+        "'2020 terms'), replacements=3, flyaway_replacements=2, term_months=24, "
+        "warranty_months=24, flyaway_eligible=None)"
+    )
+    decision = shipped.decide(
+        "claim",
+        product="mavic-3",
+        plan="care-refresh-1y",
+        region="us",
+        policy_start="2022-06-01",
+        incident="flyaway",
+        incident_on="2022-12-01",
+        replacements_used=0,
+        flyaway_used=0,
+        rc_bound=True,
+    )
+    assert repr(decision) == (
+        "Decision(claim: 'flyaway-replacement' by rule 'flyaway' at "
+        f"{decision.location}, fee=Money(amount=Decimal('739'), currency='USD'), "
+        "remaining=1, flyaway_remaining=0)"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.expr.checker import Checker, Function
@@ -32,8 +32,8 @@ class Compiled:
 
     source: str
     type: Type
-    evaluate: Closure
-    names: frozenset[str]
+    evaluate: Closure = field(repr=False)
+    names: frozenset[str] = field(repr=False)
 
 
 def compile_expression(
