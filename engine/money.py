@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -40,7 +41,7 @@ class Money:
         return f"{self.amount} {self.currency}"
 
     def format(self, locale: str = "en_001") -> str:
-        """The amount as a reader of *locale* writes it, e.g. ``US$199.00``, ``289,00 zł``, ``￥6,160``."""
+        """The amount as a reader of *locale* writes it, e.g. ``US$199.00``, ``289,00 zł``, ``JP¥6,160``."""
         return format_money(self.amount, self.currency, locale)
 
     def to_json(self) -> dict[str, str]:
@@ -54,7 +55,9 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
 
     A catalog shows many currencies side by side, so ``$`` alone would not say whose dollar:
     where the locale's symbol is a bare form of the international one (``$`` of ``US$``), the
-    international symbol is used. Distinct local symbols (``￥``, ``zł``, ``€``) are kept.
+    international symbol is used. Distinct local symbols (``zł``, ``€``) are kept. A symbol is
+    written in its compatibility form (NFKC): the fullwidth yen ``￥`` of ``ja_JP``, which no
+    common font has, is ``¥``, and so, being the bare form of ``JP¥``, Japan's yen is ``JP¥``.
 
     Babel's pattern, symbols and the currency's digits are read once per currency and locale;
     a non-negative amount is then laid out here (a site formats tens of thousands of amounts),
@@ -69,6 +72,11 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
     if style.swap is not None and style.swap[0] in text:
         text = text.replace(style.swap[0], style.swap[1], 1)
     return text
+
+
+def _readable(symbol: str) -> str:
+    """*symbol* in the form common fonts have (``￥`` → ``¥``)."""
+    return unicodedata.normalize("NFKC", symbol)
 
 
 @dataclass(frozen=True)
@@ -112,10 +120,11 @@ def _currency_style(currency: str, locale: str) -> _Style:
     )
 
     parsed = Locale.parse(locale)
-    local = get_currency_symbol(currency, parsed)
+    written = get_currency_symbol(currency, parsed)
+    local = _readable(written)
     world = get_currency_symbol(currency, "en_001")
-    swap = (local, world) if local != world and world.endswith(local) else None
-    symbol = world if swap else local
+    symbol = world if local != world and world.endswith(local) else local
+    swap = (written, symbol) if symbol != written else None
     pattern = parsed.currency_formats["standard"]
     prefix, suffix = pattern.prefix[0], pattern.suffix[0]
     primary, secondary = pattern.grouping

@@ -127,6 +127,10 @@ class SiteViews:
             "description": cat.description,
             "categories": categories,
             "plans": [self.plan_summary(plan) for plan in cat.plans.values()],
+            "markets": [
+                {"id": r, "name": cat.regions[r].name}
+                for r in sorted({o.region for o in offers}, key=lambda r: cat.regions[r].name)
+            ],
             "counts": {
                 "products": len(cat.products()),
                 "families": len(cat.families),

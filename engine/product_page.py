@@ -32,6 +32,7 @@ class ProductPage:
         cat = self.catalog
         family = cat.families[product.family]
         components = cat.covered_components(product)
+        markets = self.markets(product)
         return {
             "product": {
                 "id": product.id,
@@ -49,7 +50,12 @@ class ProductPage:
             "components_sources": [
                 source_view(s) for s in (product.components_sources or family.components_sources)
             ],
-            "incidents": self.incidents(product),
+            "markets": [{"id": r, "name": cat.regions[r].name} for r in markets],
+            "incidents": [
+                table
+                for r in markets or [self.default_region.id]
+                if (table := self.incidents(product, r))
+            ],
             "plans": [self.plan_terms(plan, product) for plan in cat.plans.values()],
             "fee_tables": [
                 table for plan in cat.plans.values() if (table := self.fee_table(plan, product))
@@ -155,6 +161,7 @@ class ProductPage:
             rows.append(
                 {
                     "region": region.name,
+                    "region_id": region.id,
                     "currency": offer.currency,
                     "terms": self.views.terms_label(offer),
                     "price": self.views.money_cell(offer.price, region),
@@ -193,12 +200,39 @@ class ProductPage:
             groups.append(group)
         return groups
 
-    def incidents(self, product: Product) -> dict[str, Any] | None:
-        """Each incident decided by the claim rules: a first claim on a plan bought today."""
+    def markets(self, product: Product) -> list[str]:
+        """The markets *product* has amounts for; the first has the most recent amounts.
+
+        Recency: the latest checked date of its offers, then the newest terms they state; ties go
+        to the catalog's default region.
+        """
+        cat = self.catalog
+        newest: dict[str, tuple[str, dt.date]] = {}
+        for offer in product.offers:
+            key = (_checked_key(offer.checked), offer.terms or dt.date.min)
+            newest[offer.region] = max(newest.get(offer.region, key), key)
+        by_name = sorted(newest, key=lambda r: cat.regions[r].name)
+        if not by_name:
+            return []
+        first = max(by_name, key=lambda r: (newest[r], r == cat.default_region))
+        return [first, *(r for r in by_name if r != first)]
+
+    def incidents(self, product: Product, region_id: str) -> dict[str, Any] | None:
+        """Each incident decided by the claim rules: a first claim in *region_id* on a plan bought
+        on the build day, or, where that market prices only earlier terms, on the first day of
+        the newest terms it prices."""
         cat = self.catalog
         plan = next((p for p in cat.plans.values() if self.views.terms(p, product)), None)
         if plan is None:
             return None
+        region = cat.region(region_id)
+        current = cat.version(plan, self.on).start
+        eras = {
+            o.terms or current
+            for o in product.offers
+            if o.plan == plan.id and o.region == region_id and (o.fees or o.flyaway_fee)
+        }
+        day = self.on if current in eras or not eras else max(eras)
         rows = []
         for incident in cat.incidents.values():
             try:
@@ -206,10 +240,10 @@ class ProductPage:
                     "claim",
                     product=product.id,
                     plan=plan.id,
-                    region=self.default_region.id,
-                    policy_start=self.on,
+                    region=region_id,
+                    policy_start=day,
                     incident=incident.id,
-                    incident_on=self.on,
+                    incident_on=day,
                     replacements_used=0,
                     flyaway_used=0,
                     rc_bound=True,
@@ -225,12 +259,17 @@ class ProductPage:
                     "unknown": decision.outcome == "unknown",
                     "outcome": decision.outcome.replace("-", " "),
                     "because": decision.because,
-                    "fee": self.views.format(fee, self.default_region)
-                    if isinstance(fee, Money)
-                    else None,
+                    "fee": self.views.format(fee, region) if isinstance(fee, Money) else None,
                 }
             )
-        return {"plan": plan.name, "region": self.default_region.name, "rows": rows}
+        return {
+            "id": region.id,
+            "plan": plan.name,
+            "region": region.name,
+            "day": day.isoformat(),
+            "terms": cat.version(plan, day).label,
+            "rows": rows,
+        }
 
     def worth(self, product: Product) -> list[dict[str, Any]]:
         """Total cost of each plan by number of incidents, per market where a price is known.
@@ -303,6 +342,12 @@ class ProductPage:
                 }
             )
         return markets
+
+
+def _checked_key(checked: str) -> str:
+    """A sortable form of a ``checked`` text (``2023``, ``>=2023-07``, ``~2022``, ``undated``)."""
+    digits = "".join(ch for ch in checked if ch.isdigit() or ch == "-").strip("-")
+    return digits[:10]
 
 
 def _recency(offer: Offer, current: dt.date) -> tuple[bool, bool, dt.date]:

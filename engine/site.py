@@ -105,6 +105,7 @@ def build(
         site = data_dir("site")
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
+        publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
         publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
         for schema in sorted(data_dir("schema").glob("*.schema.json")):
             publisher.write(f"schema/{schema.name}", schema.read_bytes())
@@ -116,6 +117,22 @@ def build(
         publisher.abort()
         raise
     return BuildResult(published.path, day, len(pages), published, time.perf_counter() - started)
+
+
+def markets_css(region_ids: list[str]) -> str:
+    """The rules that show the reader's market (``html[data-market]``, set by market.js) alone.
+
+    Region ids are lower-case identifiers (the schema's pattern), so they need no quoting.
+    """
+    lines = [
+        "/* Generated from the catalog's regions: the reader's market, chosen by market.js. */"
+    ]
+    for r in region_ids:
+        lines += [
+            f"html[data-market={r}] .market-block:not([data-market={r}]) {{ display: none; }}",
+            f"html[data-market={r}] tr[data-market={r}] > :first-child {{ box-shadow: inset 4px 0 0 var(--accent); }}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _page_bytes(env: jinja2.Environment, page: Page, common: dict[str, Any], base: str) -> bytes:

@@ -376,3 +376,109 @@ def test_keyboard_focus_is_visible_and_reaches_the_content(browser: Any, site: A
     assert page.get_attribute("#offers thead th:nth-child(6)", "aria-sort") == "ascending"
     visit.close()
     assert visit.problems == []
+
+
+def _shown_markets(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        "table.incidents",
+        "tables => tables.filter(t => t.offsetParent !== null)"
+        ".map(t => t.closest('[data-market]').getAttribute('data-market'))",
+    )
+
+
+def test_the_reader_picks_a_market_once_and_product_pages_follow(browser: Any, site: Any) -> None:
+    base, _ = site
+    visit = Visit(browser, base, DESKTOP)
+    page = visit.page
+    # Mavic 3 has amounts for Poland (checked 2023) and the US (~2022): Poland comes first.
+    visit.open("products/mavic-3.html")
+    assert page.get_attribute("html", "data-markets") == "pl us"
+    assert _shown_markets(page) == ["pl"]
+    page.click("a[data-market-link=us]")
+    page.wait_for_load_state("load")
+    assert page.url.endswith("products/mavic-3.html?market=us")
+    assert _shown_markets(page) == ["us"]
+    assert page.get_attribute("a[data-market-link=us]", "aria-current") == "true"
+    caption = page.text_content("#incidents-caption-us") or ""
+    assert "bought in United States" in caption
+    collision = page.text_content("div[data-market=us] table.incidents tbody tr") or ""
+    assert "US$159.00" in collision
+    # The choice is remembered: the same page without the query shows the US again.
+    visit.open("products/mavic-3.html")
+    assert _shown_markets(page) == ["us"]
+    # A product without US amounts falls back to its own most recent market.
+    visit.open("products/air-2s.html")
+    assert _shown_markets(page) == [page.get_attribute("html", "data-markets").split()[0]]
+    # Picked once on the index, followed by every product page and the compare page.
+    visit.open("index.html")
+    page.click("a[data-market-link=jp]")
+    page.wait_for_load_state("load")
+    visit.open("products/air-2s.html")
+    assert _shown_markets(page) == ["jp"]
+    visit.open("compare.html")
+    assert page.input_value("#f-region") == "jp"
+    assert {r["region"] for r in visible_rows(page)} == {"jp"}
+    page.select_option("#f-region", "pl")
+    visit.open("products/mavic-3.html")
+    assert _shown_markets(page) == ["pl"]
+    visit.open("products/mavic-3.html?market=all")
+    assert sorted(_shown_markets(page)) == ["pl", "us"]
+    visit.close()
+    assert visit.problems == []
+
+
+def test_without_javascript_every_market_is_shown_and_no_picker(browser: Any, site: Any) -> None:
+    base, _ = site
+    visit = Visit(browser, base, DESKTOP, java_script_enabled=False)
+    visit.open("products/mavic-3.html?market=us")
+    assert sorted(_shown_markets(visit.page)) == ["pl", "us"]
+    assert not visit.page.is_visible("nav.market-choice")
+    visit.close()
+
+
+def test_on_a_phone_fee_tables_are_cards_with_every_price_on_screen(
+    browser: Any, site: Any
+) -> None:
+    base, _ = site
+    visit = Visit(browser, base, PHONE)
+    visit.open("products/mavic-3.html?market=all")
+    page = visit.page
+    boxes = page.eval_on_selector_all(
+        "table.fees td[data-label], table.fees caption, table.incidents td[data-label]",
+        "cells => cells.map(c => { const r = c.getBoundingClientRect();"
+        " return [c.getAttribute('data-label') || 'caption', r.left, r.right]; })",
+    )
+    prices = [b for b in boxes if b[0] == "Price"]
+    assert len(prices) >= 2
+    off_screen = [b for b in boxes if b[1] < 0 or b[2] > PHONE["width"]]
+    assert off_screen == []
+    label = page.eval_on_selector(
+        "table.fees td[data-label=Price]", "c => getComputedStyle(c, '::before').content"
+    )
+    assert label == '"Price: "'
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    visit.close()
+    assert visit.problems == []
+
+
+def test_every_character_of_rendered_money_has_a_glyph(browser: Any, site: Any) -> None:
+    """No amount falls back to an empty box: each character is in a font Chromium can use."""
+    if shutil.which("fc-list") is None:
+        missing("fontconfig", "install it with 'apt-get install -y fontconfig'")
+    base, result = site
+    visit = Visit(browser, base, DESKTOP)
+    texts: set[str] = set()
+    for path in ("products/fpv.html", "products/mavic-3.html", "compare.html"):
+        visit.open(path)
+        texts |= set(
+            visit.page.eval_on_selector_all("td.num", "cells => cells.map(c => c.innerText)")
+        )
+    visit.close()
+    assert any("JP¥" in t for t in texts) and any("zł" in t for t in texts)
+    rare = sorted({ch for t in texts for ch in t if ord(ch) > 127 and not ch.isspace()})
+    assert "￥" not in rare
+    for ch in rare:
+        fonts = subprocess.run(
+            ["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True, text=True
+        ).stdout
+        assert fonts.strip(), f"no installed font draws {ch!r} (U+{ord(ch):04X})"

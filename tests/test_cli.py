@@ -131,7 +131,7 @@ def test_quote_json_is_stable() -> None:
         "note",
         "defined_at",
     ]
-    assert (data["amount"], data["currency"], data["formatted"]) == ("6160", "JPY", "￥6,160")
+    assert (data["amount"], data["currency"], data["formatted"]) == ("6160", "JPY", "JP¥6,160")
 
 
 def test_quote_of_an_unpublished_fee_exits_1_and_says_what_is_missing() -> None:

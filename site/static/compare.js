@@ -44,6 +44,10 @@
   }
 
   var initial = new URLSearchParams(window.location.search);
+  var market = window.careCatalogMarket;
+  if (market && !initial.has("region") && market.chosen()) {
+    initial.set("region", market.chosen());
+  }
   fields.forEach(function (name) {
     var value = initial.get(name);
     var select = form.elements[name];
@@ -52,7 +56,12 @@
     }
   });
   form.hidden = false;
-  form.addEventListener("change", apply);
+  form.addEventListener("change", function (event) {
+    if (market && event.target === form.elements.region) {
+      market.remember(form.elements.region.value);
+    }
+    apply();
+  });
   form.addEventListener("reset", function () {
     window.setTimeout(apply, 0);
   });
