@@ -465,7 +465,7 @@ def test_every_character_of_rendered_money_has_a_glyph(browser: Any, site: Any) 
     """No amount falls back to an empty box: each character is in a font Chromium can use."""
     if shutil.which("fc-list") is None:
         missing("fontconfig", "install it with 'apt-get install -y fontconfig'")
-    base, result = site
+    base, _ = site
     visit = Visit(browser, base, DESKTOP)
     texts: set[str] = set()
     for path in ("products/fpv.html", "products/mavic-3.html", "compare.html"):
