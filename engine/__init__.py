@@ -4,13 +4,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from engine.catalog import Catalog, Quote
-from engine.decisions import Decision
-from engine.loader import Report, check, load
-from engine.model import Offer, Plan, PlanVersion, Product, Region, Terms
-from engine.money import Money
-from engine.policy import Policy
-from engine.problems import CatalogError, FactError, LookupProblem, Problem, Severity
+from engine.catalog.loader import Report, check, load
+from engine.catalog.lookups import Catalog, Quote
+from engine.catalog.policy import Policy
+from engine.core.money import Money
+from engine.core.problems import CatalogError, FactError, LookupProblem, Problem, Severity
+from engine.model.entities import Offer, Plan, PlanVersion, Product, Region, Terms
+from engine.rules.decision import Decision
 
 __all__ = [
     "Catalog",

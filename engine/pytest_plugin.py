@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from engine.cases import Case, read_cases, run_case
-from engine.catalog import Catalog
-from engine.loader import load
+from engine.catalog.cases import Case, read_cases, run_case
+from engine.catalog.loader import load
+from engine.catalog.lookups import Catalog
 
 _catalogs: dict[Path, Catalog] = {}
 

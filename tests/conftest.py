@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.catalog import Catalog
+from engine.catalog.lookups import Catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal"

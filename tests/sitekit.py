@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.serve import make_server
+from engine.site.serve import make_server
 
 BUILD_DAY = dt.date(2026, 11, 22)
 ROOT = Path(__file__).parent.parent

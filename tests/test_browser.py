@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 import engine
-from engine.catalog import Catalog
-from engine.site import BuildResult, build
+from engine.catalog.lookups import Catalog
+from engine.site.build import BuildResult, build
 from tests.sitekit import BUILD_DAY, ROOT, SCRIPT, hostile_catalog, missing, served
 
 pytestmark = pytest.mark.browser

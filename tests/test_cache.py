@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import engine
-from engine.loader import check
+from engine.catalog.loader import check
 
 
 def test_a_second_check_reads_every_file_from_the_cache(minimal_copy: Path) -> None:
@@ -52,7 +52,7 @@ def test_a_read_only_catalog_uses_the_user_cache(
     minimal_copy: Path, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    monkeypatch.setattr("engine.cache.os.access", lambda path, mode: False)
+    monkeypatch.setattr("engine.read.cache.os.access", lambda path, mode: False)
     check(minimal_copy)
     assert list((tmp_path / "user-cache" / "care-catalog").rglob("*.json"))
     assert not (minimal_copy / ".cache").exists()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalog import Catalog
-from engine.model import Offer
+from engine.catalog.lookups import Catalog
+from engine.model.entities import Offer
 
 from .conftest import ROOT
 

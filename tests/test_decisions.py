@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.catalog import Catalog
-from engine.decisions import FACTS, OUTCOMES
-from engine.problems import FactError, LookupProblem
+from engine.catalog.lookups import Catalog
+from engine.core.problems import FactError, LookupProblem
+from engine.rules.decision import FACTS, OUTCOMES
 
 from .conftest import ROOT
 
@@ -193,7 +193,7 @@ def test_a_decision_on_a_broken_date_range_is_a_lookup_problem(shipped: Catalog)
 
 
 def test_rule_coverage_of_the_shipped_cases_is_complete(shipped: Catalog) -> None:
-    from engine.cases import case_files, read_cases, run_case
+    from engine.catalog.cases import case_files, read_cases, run_case
 
     decided = {run_case(shipped, c).decided_by for c in read_cases(case_files())}
     assert all(f"{rule.id} ({rule.location})" in decided for _p, _d, rule in shipped.rules())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.lints import LINTS
-from engine.loader import check
-from engine.problems import CatalogError
+from engine.catalog.loader import check
+from engine.check.lints import LINTS
+from engine.core.problems import CatalogError
 
 from .conftest import INVALID, MINIMAL
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.lints import LINTS, Sources, run_lints
-from engine.loader import find_files
-from engine.reader import read_bytes
+from engine.catalog.loader import find_files
+from engine.check.lints import LINTS, Sources, run_lints
+from engine.read.reader import read_bytes
 
 from .conftest import INVALID, MINIMAL
 

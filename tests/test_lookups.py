@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.catalog import Catalog
-from engine.problems import LookupProblem, UnknownId
+from engine.catalog.lookups import Catalog
+from engine.core.problems import LookupProblem, UnknownId
 
 D = dt.date
 

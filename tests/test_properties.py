@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine.problems import CatalogError
-from engine.reader import read_bytes, read_text
+from engine.core.problems import CatalogError
+from engine.read.reader import read_bytes, read_text
 
 from .conftest import MINIMAL
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.reader import MAX_DEPTH, read_bytes, read_text
+from engine.read.reader import MAX_DEPTH, read_bytes, read_text
 
 
 def read(text: str) -> object:
@@ -145,6 +145,6 @@ def test_mapping_keys_must_be_plain() -> None:
 def test_the_c_parser_is_used_where_libyaml_is_built() -> None:
     import yaml
 
-    from engine import reader
+    from engine.read import reader
 
     assert yaml.__with_libyaml__ == reader.C_LOADER

@@ -22,11 +22,11 @@ import pytest
 from click.testing import CliRunner
 
 import engine
-from engine.catalog import Catalog
+from engine.catalog.lookups import Catalog
 from engine.cli import cli
-from engine.presentation import web_link
-from engine.publish import MARKER, Publisher, PublishError
-from engine.site import BuildResult, build, build_day, environment
+from engine.site.build import BuildResult, build, build_day, environment
+from engine.site.presentation import web_link
+from engine.site.publish import MARKER, Publisher, PublishError
 from tests.sitekit import BUILD_DAY, ROOT, hostile_catalog
 
 OPENAPI = json.loads((ROOT / "site" / "api" / "openapi.json").read_text())
@@ -547,7 +547,7 @@ def test_serve_rebuilds_when_the_catalog_changes(minimal_copy: Path, tmp_path: P
 def test_the_catalog_watcher_sees_edits_additions_and_removals_but_not_the_cache(
     minimal_copy: Path,
 ) -> None:
-    from engine.serve import CatalogWatcher
+    from engine.site.serve import CatalogWatcher
 
     watcher = CatalogWatcher(minimal_copy)
     assert not watcher.changed()

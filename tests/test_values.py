@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import engine
-from engine.dates import add_months, parse_date, term_end
-from engine.money import Money
+from engine.core.dates import add_months, parse_date, term_end
+from engine.core.money import Money
 
 
 def test_money_adds_exactly() -> None:
@@ -113,7 +113,7 @@ _REGIONS = sorted(
 def test_the_fast_money_layout_writes_what_babel_writes(
     pair: tuple[str, str], amount: Decimal
 ) -> None:
-    from engine.money import format_money
+    from engine.core.money import format_money
 
     currency, locale = pair
     assert format_money.__wrapped__(amount, currency, locale) == _babel_reference(

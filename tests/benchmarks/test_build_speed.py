@@ -17,8 +17,8 @@ import time
 import pytest
 
 import engine
-from engine.pages import SiteViews
-from engine.site import BuildResult, build, environment, render
+from engine.site.build import BuildResult, build, environment, render
+from engine.site.views import SiteViews
 
 from .synth import make_catalog
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import engine
-from engine.catalog import Catalog
+from engine.catalog.lookups import Catalog
 
 from .synth import make_catalog
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.loader import check
+from engine.catalog.loader import check
 
 from .synth import make_catalog
 

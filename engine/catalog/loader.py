@@ -1,0 +1,202 @@
+"""The pipeline: find files → read → validate → lint → build the frozen Catalog.
+
+Every stage collects all its problems; a catalog with an error never yields a Catalog.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine import __version__
+from engine.catalog.lookups import Catalog
+from engine.check.lints import Sources, run_lints
+from engine.check.schemas import SchemaSet
+from engine.core.problems import CatalogError, Problem, Severity
+from engine.core.resources import data_dir
+from engine.model.linker import build_catalog
+from engine.read.cache import DocumentCache, cache_dir
+from engine.read.reader import Document, read_bytes
+
+SINGLE_FILES = {
+    "catalog.yaml": "catalog",
+    "regions.yaml": "regions",
+    "components.yaml": "components",
+    "incidents.yaml": "incidents",
+}
+FOLDERS = {
+    "families": "family",
+    "products": "product",
+    "plans": "plan",
+    "rules": "rules",
+    "cases": "cases",
+}
+
+
+@dataclass
+class Report:
+    """What checking a catalog found: every problem, what was checked, and the Catalog if usable."""
+
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    cases: int = 0
+    catalog: Catalog | None = None
+    cache_hits: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity error."""
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems of severity warning."""
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def display_path(path: Path) -> str:
+    """*path* relative to the working directory when below it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def catalog_name(root: Path, file: Path) -> str:
+    """*file* named from the catalog folder: ``catalog/products/mini-3.yaml``, wherever one stands."""
+    return f"{root.resolve().name}/{file.relative_to(root).as_posix()}"
+
+
+def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every catalog file under *root* with its kind; missing and stray files as problems."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    for name, kind in SINGLE_FILES.items():
+        path = root / name
+        if path.is_file():
+            found.append((kind, path))
+        else:
+            problems.append(
+                Problem(display_path(path), 1, 1, "missing-file", f"the catalog needs {name}")
+            )
+    for folder, kind in FOLDERS.items():
+        for path in sorted((root / folder).glob("*")):
+            if path.suffix == ".yaml" and path.is_file():
+                found.append((kind, path))
+            elif path.suffix == ".yml":
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        1,
+                        "stray-file",
+                        "catalog files end in .yaml; this one is ignored",
+                        severity=Severity.WARNING,
+                    )
+                )
+    for path in sorted(root.glob("*.y*ml")):
+        if path.name not in SINGLE_FILES:
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    "stray-file",
+                    f"'{path.name}' is not a catalog file; it is ignored",
+                    severity=Severity.WARNING,
+                )
+            )
+    return found, problems
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No collections during a bulk load; what it built lives long, so it is frozen out of later ones."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
+    """Read, validate and lint the catalog at *path* (default: the shipped one); never raises CatalogError."""
+    root = Path(path) if path is not None else data_dir("catalog")
+    report = Report(root)
+    if not root.is_dir():
+        report.problems.append(
+            Problem(display_path(root), 1, 1, "not-found", "no catalog folder here")
+        )
+        return report
+    schemas = SchemaSet(data_dir("schema"))
+    files, problems = find_files(root)
+    report.problems.extend(problems)
+    report.files = len(files)
+    cache = DocumentCache(
+        cache_dir(root) if use_cache else None, f"{__version__}:{schemas.fingerprint}"
+    )
+    sources = Sources()
+    with _gc_paused():
+        for kind, file in files:
+            doc = _read_valid(file, kind, schemas, cache, report.problems)
+            if doc is None:
+                sources.broken.add((kind, file.stem))
+                continue
+            doc.catalog_file = catalog_name(root, file)
+            if kind == "cases":
+                report.cases += len(doc.data)
+            elif kind in ("family", "product", "plan", "rules"):
+                sources.table(kind)[file.stem] = doc
+            else:
+                setattr(sources, kind, doc)
+        report.cache_hits = cache.hits
+        report.problems.extend(run_lints(sources))
+        if not report.errors:
+            catalog, link_problems = build_catalog(root, sources)
+            report.problems.extend(link_problems)
+            if not report.errors:
+                report.catalog = catalog
+    report.problems.sort()
+    return report
+
+
+def _read_valid(
+    file: Path, kind: str, schemas: SchemaSet, cache: DocumentCache, problems: list[Problem]
+) -> Document | None:
+    shown = display_path(file)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"))
+        return None
+    key = cache.key(raw)
+    cached = cache.get(key, shown)
+    if cached is not None:
+        return cached
+    doc, found = read_bytes(shown, raw)
+    if doc is None:
+        problems.extend(found)
+        return None
+    found = schemas.check(doc, kind)
+    if found:
+        problems.extend(found)
+        return None
+    cache.put(key, doc)
+    return doc
+
+
+def load(path: str | Path | None = None, *, use_cache: bool = True) -> Catalog:
+    """The Catalog at *path* (default: the shipped one); raises CatalogError holding every problem."""
+    report = check(path, use_cache=use_cache)
+    if report.catalog is None:
+        raise CatalogError(report.problems)
+    return report.catalog

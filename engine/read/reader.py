@@ -1,0 +1,396 @@
+"""Safe YAML reading that remembers where every value came from.
+
+PyYAML composes the text into nodes (with the C parser where it is built); this module then
+builds plain data from the nodes itself, so that it can:
+
+* resolve scalars by the YAML 1.2 core schema (``no`` stays a string, ``2023-07-13`` stays an
+  ISO string for the schema to check, ``1.5`` becomes an exact ``Decimal``);
+* refuse every tag outside the core schema (``!!python/object`` and friends);
+* report a duplicate key with the lines of both occurrences;
+* bound alias expansion and nesting depth, so a hostile file cannot exhaust memory;
+* record the line and column of every value and key, keyed by JSON path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from engine.core.problems import JsonPath, Problem
+
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _CoreResolver(BaseResolver):
+    """Implicit tags of the YAML 1.2 core schema, and the ``<<`` merge key."""
+
+
+_CoreResolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(
+    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_CoreResolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_CoreResolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
+
+try:
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
+
+    class _Loader(_Parser, _CoreResolver):
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            _CoreResolver.__init__(self)
+
+    C_LOADER = True
+except ImportError:  # pragma: no cover - only where libyaml is missing
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, Parser, Composer, _CoreResolver):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            _CoreResolver.__init__(self)
+
+    C_LOADER = False
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a value starts: 1-based line and column, and its scalar style (``"``, ``|``, …)."""
+
+    line: int
+    column: int
+    style: str | None = None
+
+
+def path_key(path: JsonPath) -> str:
+    """The key of a JSON path in a Document's position tables."""
+    return "\x1f".join(map(str, path))
+
+
+@dataclass
+class Document:
+    """One catalog file: its data and the position of every value and key in it.
+
+    Positions are kept as ``path_key(path) -> (line, column[, style])`` so that a cached
+    document decodes without a Python loop over its values.
+    """
+
+    file: str
+    data: Any
+    positions: dict[str, Any] = field(default_factory=dict)
+    key_positions: dict[str, Any] = field(default_factory=dict)
+    lines: tuple[str, ...] = ()
+    # The file as the model names it, whatever the working directory: ``catalog/products/x.yaml``.
+    catalog_file: str = ""
+
+    def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
+        """The position of the value at *path* (or of its key), falling back to the nearest parent."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            found = table.get(path_key(probe))
+            if found is None and key:
+                found = self.positions.get(path_key(probe))
+            if found is not None:
+                return Mark(*found)
+            probe = probe[:-1]
+        root = self.positions.get("")
+        return Mark(*root) if root is not None else Mark(1, 1)
+
+    def problem(
+        self, path: JsonPath, code: str, message: str, *, key: bool = False, **kw: Any
+    ) -> Problem:
+        """A problem located at the value (or key) at *path*."""
+        m = self.mark(path, key=key)
+        return Problem(self.file, m.line, m.column, code, message, path=tuple(path), **kw)
+
+    def locate_in_string(self, path: JsonPath, offset: int) -> tuple[int, int]:
+        """Line and column of character *offset* inside the string value at *path*.
+
+        Walks the scalar's source lines: a plain or quoted scalar starts at its mark, a block
+        scalar (``|`` or ``>``) on the next line; each further line adds its text without
+        indentation plus one joining character (a newline, or the space folding makes).
+        """
+        m = self.mark(path)
+        if not self.lines:
+            return m.line, m.column + offset
+        if m.style in ("|", ">"):
+            line_no, remaining = m.line + 1, offset
+        else:
+            shift = 1 if m.style in ('"', "'") else 0
+            first = self.lines[m.line - 1][m.column - 1 + shift :].rstrip()
+            if offset <= len(first):
+                return m.line, m.column + shift + offset
+            line_no, remaining = m.line + 1, offset - len(first) - 1
+        while line_no <= len(self.lines):
+            text = self.lines[line_no - 1]
+            content = text.strip()
+            if content and remaining <= len(content):
+                return line_no, len(text) - len(text.lstrip(" ")) + 1 + remaining
+            remaining -= len(content) + 1 if content else 0
+            line_no += 1
+        return m.line, m.column
+
+    def _value(self, path: JsonPath) -> Any:
+        value = self.data
+        for part in path:
+            value = value[part]
+        return value
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording positions and problems."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.positions: dict[str, Any] = {}
+        self.key_positions: dict[str, Any] = {}
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def fail(
+        self, node: Node, code: str, message: str, path: JsonPath, hint: str | None = None
+    ) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.file, mark.line + 1, mark.column + 1, code, message, path=path, hint=hint)
+        )
+
+    def build(self, node: Node, path: JsonPath, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Abort(node, "alias-bomb", f"more than {MAX_NODES} values after alias expansion")
+        if depth > MAX_DEPTH:
+            raise _Abort(
+                node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)"
+            )
+        mark = node.start_mark
+        style = getattr(node, "style", None) if isinstance(node, ScalarNode) else None
+        self.positions.setdefault(path_key(path), (mark.line + 1, mark.column + 1, style))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                self.fail(node, "unsafe-tag", f"tag '{_short(node.tag)}' is not allowed", path)
+                return None
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                self.fail(node, "unsafe-tag", f"tag '{_short(node.tag)}' is not allowed", path)
+                return None
+            return self.mapping(node, path, depth)
+        raise _Abort(node, "yaml-syntax", "unexpected YAML node")  # pragma: no cover
+
+    def scalar(self, node: ScalarNode, path: JsonPath) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text.lower() == "true"
+        if tag == _INT:
+            try:
+                return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+            except ValueError:
+                self.fail(node, "bad-number", f"'{text[:40]}' is not a usable integer", path)
+                return None
+        if tag == _FLOAT:
+            try:
+                number = Decimal(text)
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite():
+                self.fail(node, "bad-number", f"'{text}' is not a finite number", path)
+                return None
+            return number
+        hint = "catalog files use plain YAML data only" if "python" in tag else None
+        self.fail(node, "unsafe-tag", f"tag '{_short(tag)}' is not allowed", path, hint)
+        return None
+
+    def mapping(self, node: MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        merged: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self.merge(value_node, path, depth))
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail(key_node, "bad-key", "a key must be a plain string", path)
+                continue
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                self.fail(
+                    key_node,
+                    "duplicate-key",
+                    f"duplicate key '{key}' (first on line {seen[key]}, again on line {line})",
+                    (*path, key),
+                )
+                continue
+            seen[key] = line
+            self.key_positions[path_key((*path, key))] = (line, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for key, value in merged.items():
+            result.setdefault(key, value)
+        return result
+
+    def merge(self, node: Node, path: JsonPath, depth: int) -> dict[str, Any]:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        out: dict[str, Any] = {}
+        for source in reversed(sources):
+            if not isinstance(source, MappingNode):
+                self.fail(source, "bad-merge", "'<<' merges mappings only", path)
+                continue
+            out.update(self.mapping(source, path, depth + 1))
+        return out
+
+
+class _Abort(Exception):
+    def __init__(self, node: Node, code: str, message: str):
+        super().__init__(message)
+        self.node, self.code, self.message = node, code, message
+
+
+def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of *raw*, or a located problem where it is not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start]
+        line = head.count(b"\n") + 1
+        column = exc.start - (head.rfind(b"\n") + 1) + 1
+        return None, [
+            Problem(
+                file, line, column, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8 text"
+            )
+        ]
+
+
+def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
+    """Parse *text* as one YAML document; the data, or every problem found."""
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(file, exc, text)]
+    except yaml.reader.ReaderError as exc:
+        line, column = _offset_to_position(text, exc.position)
+        return None, [
+            Problem(
+                file,
+                line,
+                column,
+                "bad-character",
+                f"character {exc.character!r} is not allowed in YAML",
+            )
+        ]
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML errors without a mark
+        return None, [Problem(file, 1, 1, "yaml-syntax", str(exc))]
+    except RecursionError:
+        return None, [Problem(file, 1, 1, "too-deep", "the YAML is nested too deeply to read")]
+    if node is None:
+        return None, [Problem(file, 1, 1, "empty-file", "the file holds no YAML data")]
+    builder = _Builder(file)
+    try:
+        data = builder.build(node, (), 0)
+    except _Abort as abort:
+        builder.fail(abort.node, abort.code, abort.message, ())
+        return None, builder.problems
+    if builder.problems:
+        return None, builder.problems
+    doc = Document(file, data, builder.positions, builder.key_positions, tuple(text.splitlines()))
+    return doc, []
+
+
+def _compose(text: str) -> Node | None:
+    loader = _Loader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return node
+
+
+def read_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Decode and parse one file's bytes."""
+    text, problems = decode(file, raw)
+    if text is None:
+        return None, problems
+    return read_text(file, text)
+
+
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    lines = text.splitlines()
+    at = lines[line - 1][column - 1 : column] if 0 < line <= len(lines) else ""
+    if at == "\t" or "'\\t'" in problem:
+        return Problem(
+            file,
+            line,
+            column,
+            "yaml-tab",
+            "a tab character cannot indent YAML",
+            hint="indent with spaces",
+        )
+    context = f" {exc.context}" if exc.context else ""
+    started = exc.context_mark
+    if started is not None and exc.context and started.line + 1 != line:
+        context += f" that starts on line {started.line + 1}"
+    return Problem(file, line, column, "yaml-syntax", f"{problem}{context}".strip())
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
+    head = text[:offset]
+    return head.count("\n") + 1, offset - (head.rfind("\n") + 1) + 1
+
+
+def walk(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, Any]]:
+    """Every (path, value) pair in *data*, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from walk(value, (*path, index))

@@ -1,0 +1,205 @@
+"""The static website: pages rendered with Jinja2, the JSON API, schemas and assets, published atomically.
+
+``build(catalog, out)`` renders every page of ``engine.site.views`` with the templates in ``site/``,
+writes the API of ``engine.site.api``, copies the JSON Schemas, the OpenAPI document and the static
+assets, and publishes it all with ``engine.site.publish`` (written aside, unchanged files kept,
+swapped in at the end). The same catalog, day and base URL give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from engine.catalog.lookups import Catalog
+from engine.core.resources import data_dir
+from engine.site import api
+from engine.site.publish import Published, Publisher
+from engine.site.views import Page, SiteViews
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A finished build: where it is, the day of its figures, its pages and files, what changed."""
+
+    path: Path
+    on: dt.date
+    pages: int
+    published: Published
+    seconds: float
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """Files that are new or whose bytes changed since the previous build."""
+        return self.published.changed
+
+
+def build_day(on: dt.date | None = None) -> dt.date:
+    """The day a build's figures are for: *on*, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
+    if on is not None:
+        return on
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from None
+    return dt.date.today()
+
+
+def environment(templates: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment: autoescaped, strict about undefined names, whitespace-trimmed."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates or data_dir("site") / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def build(
+    catalog: Catalog,
+    out: str | Path = "_site",
+    *,
+    base_url: str | None = None,
+    on: dt.date | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> BuildResult:
+    """Build the site of *catalog* into *out*; on any failure the previous site stays as it was.
+
+    *workers*: processes rendering pages and API documents (default: one per core for a large
+    catalog, none for a small one); the bytes are the same whatever the number.
+    """
+    started = time.perf_counter()
+    day = build_day(on)
+    base = _base_url(base_url)
+    env = environment()
+    views = SiteViews(catalog, day)
+    common = views.common()
+    pages = list(views.pages())
+    jobs: list[tuple[str, Callable[[], bytes]]] = [
+        (page.path, partial(_page_bytes, env, page, common, base)) for page in pages
+    ]
+    jobs += [(path, partial(_doc_bytes, make)) for path, make in api.documents(catalog, day)]
+    publisher = Publisher(Path(out))
+    try:
+        for done, (path, data) in enumerate(_produce(jobs, workers), 1):
+            publisher.write(path, data)
+            if progress:
+                progress(done, len(jobs))
+        site = data_dir("site")
+        for asset in sorted((site / "static").iterdir()):
+            publisher.write(f"static/{asset.name}", asset.read_bytes())
+        publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
+        publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
+        for schema in sorted(data_dir("schema").glob("*.schema.json")):
+            publisher.write(f"schema/{schema.name}", schema.read_bytes())
+        urls = [f"{base or '/'}{p.path}" for p in pages if p.path != "404.html"]
+        sitemap = env.get_template("sitemap.xml").render(urls=urls)
+        publisher.write("sitemap.xml", sitemap.encode())
+        published = publisher.commit()
+    except BaseException:
+        publisher.abort()
+        raise
+    return BuildResult(published.path, day, len(pages), published, time.perf_counter() - started)
+
+
+def markets_css(region_ids: list[str]) -> str:
+    """The rules that show the reader's market (``html[data-market]``, set by market.js) alone.
+
+    Region ids are lower-case identifiers (the schema's pattern), so they need no quoting.
+    """
+    lines = [
+        "/* Generated from the catalog's regions: the reader's market, chosen by market.js. */"
+    ]
+    for r in region_ids:
+        lines += [
+            f"html[data-market={r}] .market-block:not([data-market={r}]) {{ display: none; }}",
+            f"html[data-market={r}] tr[data-market={r}] > :first-child {{ box-shadow: inset 4px 0 0 var(--accent); }}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _page_bytes(env: jinja2.Environment, page: Page, common: dict[str, Any], base: str) -> bytes:
+    return render(env, page, common, base).encode()
+
+
+def _doc_bytes(make: Callable[[], Any]) -> bytes:
+    return api.encode(make())
+
+
+# Large builds render in forked processes; each inherits the jobs and runs a slice of them.
+PARALLEL_FROM = 400
+_CHUNK = 32
+_jobs: list[tuple[str, Callable[[], bytes]]] = []
+
+
+def _run_slice(bounds: tuple[int, int]) -> list[bytes]:
+    return [make() for _, make in _jobs[bounds[0] : bounds[1]]]
+
+
+def _produce(
+    jobs: list[tuple[str, Callable[[], bytes]]], workers: int | None
+) -> Iterator[tuple[str, bytes]]:
+    """Each job's (path, bytes), in order; in a pool of forked processes when that pays."""
+    if workers is None:
+        workers = _cores() if len(jobs) >= PARALLEL_FROM else 1
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for path, make in jobs:
+            yield path, make()
+        return
+    global _jobs
+    _jobs = jobs
+    slices = [(i, min(i + _CHUNK, len(jobs))) for i in range(0, len(jobs), _CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for (start, _), results in zip(slices, pool.imap(_run_slice, slices), strict=True):
+                for offset, data in enumerate(results):
+                    yield jobs[start + offset][0], data
+    finally:
+        _jobs = []
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container or cgroup)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url: str) -> str:
+    """One page's HTML."""
+    root = page.root
+    if page.path == "404.html":
+        # Served for any missing address, so its links cannot be relative to where it lies.
+        root = base_url or "/"
+    context = {
+        **common,
+        **page.make_view(),
+        "page": {"path": page.path, "title": page.title},
+        "root": root,
+        "base_url": base_url,
+    }
+    return env.get_template(page.template).render(context)
+
+
+def _base_url(url: str | None) -> str:
+    if not url:
+        return ""
+    return url if url.endswith("/") else url + "/"
