@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from engine.catalog.loader import Report, check, load
 from engine.catalog.lookups import Catalog, Quote
 from engine.catalog.policy import Policy
 from engine.core.money import Money
 from engine.core.problems import CatalogError, FactError, LookupProblem, Problem, Severity
+from engine.core.version import __version__
 from engine.model.entities import Offer, Plan, PlanVersion, Product, Region, Terms
 from engine.rules.decision import Decision
 

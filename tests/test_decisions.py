@@ -11,7 +11,7 @@ import pytest
 import engine
 from engine.catalog.lookups import Catalog
 from engine.core.problems import FactError, LookupProblem
-from engine.rules.decision import FACTS, OUTCOMES
+from engine.rules.contract import FACTS, OUTCOMES
 
 from .conftest import ROOT
 

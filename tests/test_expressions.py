@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.rules.decision import BUILTINS
 from engine.rules.expr import ExprError, compile_expression
 from engine.rules.expr.parser import MAX_DEPTH, Binary, parse
 from engine.rules.expr.types import BOOL, DATE, DATETIME, NUMBER, STRING, Period, list_of, record
+from engine.rules.functions import BUILTINS
 
 PERSON = record("person", name=STRING, born=DATE)
 NAMES = {

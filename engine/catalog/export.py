@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.catalog.lookups import Catalog
+from engine.core.location import Location
 from engine.core.money import Money
 from engine.core.problems import LookupProblem
-from engine.model.entities import Location, Offer, Plan, PlanVersion, Product
+from engine.model.entities import Offer, Plan, PlanVersion, Product
 
 
 def money_json(money: Money | None, locale: str | None = None) -> dict[str, str] | None:

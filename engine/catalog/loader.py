@@ -12,15 +12,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import __version__
+from engine.catalog.linker import build_catalog
 from engine.catalog.lookups import Catalog
-from engine.check.lints import Sources, run_lints
+from engine.check.lints import run_lints
 from engine.check.schemas import SchemaSet
 from engine.core.problems import CatalogError, Problem, Severity
 from engine.core.resources import data_dir
-from engine.model.linker import build_catalog
+from engine.core.version import __version__
 from engine.read.cache import DocumentCache, cache_dir
 from engine.read.reader import Document, read_bytes
+from engine.read.sources import Sources
 
 SINGLE_FILES = {
     "catalog.yaml": "catalog",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from engine.catalog.evaluator import Evaluator
 from engine.core.money import Money
 from engine.core.problems import LookupProblem, unknown_id
 from engine.model.entities import (
@@ -22,7 +23,7 @@ from engine.model.entities import (
     Region,
     Terms,
 )
-from engine.rules.decision import Decision, Evaluator, Rule
+from engine.rules.decision import Decision, Rule
 
 if TYPE_CHECKING:
     from engine.catalog.policy import Policy

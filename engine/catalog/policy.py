@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from engine.core.dates import term_end
 from engine.core.problems import LookupProblem
+from engine.model.entities import PlanVersion, Terms
 from engine.rules.decision import Decision
 
-if TYPE_CHECKING:
-    from engine.catalog.lookups import Catalog
+
+class Catalog(Protocol):
+    """What the ledger asks of the catalog (``engine.Catalog`` is one): decisions and terms."""
+
+    def decide(self, decision: str, **facts: Any) -> Decision: ...
+
+    def terms(self, plan: Any, product: Any, on: dt.date | None = None) -> Terms: ...
+
+    def version(self, plan: Any, on: dt.date | None = None) -> PlanVersion: ...
 
 
 @dataclass

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from engine.core.problems import CatalogError, FactError, LookupProblem, UnknownId
 from engine.core.resources import data_dir
+
+if TYPE_CHECKING:
+    from engine.catalog.lookups import Catalog
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -90,3 +93,31 @@ def user_errors() -> Iterator[None]:
             f"run 'care-catalog validate{where}' for details",
             1,
         )
+
+
+def load_catalog(ctx: click.Context) -> Catalog:
+    from engine.catalog.loader import load
+
+    cached: Catalog | None = ctx.obj.get("catalog_obj")
+    if cached is None:
+        path, label = chosen_catalog(ctx)
+        click.echo(f"catalog: {label}", err=True)
+        cached = load(path)
+        ctx.obj["catalog_obj"] = cached
+    return cached
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> str:
+    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=False)]
+
+    def line(cells: Sequence[str]) -> str:
+        return (
+            indent + "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False))
+        ).rstrip()
+
+    rule = indent + "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

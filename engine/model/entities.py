@@ -5,23 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from engine.core.location import Location
 from engine.core.money import Money
-
-if TYPE_CHECKING:
-    from engine.rules.decision import Rule
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where an object is defined: a catalog file and line."""
-
-    file: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+from engine.rules.decision import Rule
 
 
 @dataclass(frozen=True)

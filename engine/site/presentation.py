@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
-from engine.model.entities import Location
+from engine.core.location import Location
 
 NOT_PUBLISHED = "not published"
 

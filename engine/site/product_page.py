@@ -7,21 +7,19 @@ Built on the catalog's lookups and decisions (``terms``, ``offers``, ``total_cos
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.core.money import Money
 from engine.core.problems import FactError, LookupProblem
 from engine.model.entities import Offer, Plan, Product
+from engine.site.parts import Parts
 from engine.site.presentation import iso, sentence, source_view
-
-if TYPE_CHECKING:
-    from engine.site.views import SiteViews
 
 
 class ProductPage:
     """Everything an owner of a product asks, for the build day of *views*."""
 
-    def __init__(self, views: SiteViews):
+    def __init__(self, views: Parts):
         self.views = views
         self.catalog = views.catalog
         self.on = views.on

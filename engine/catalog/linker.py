@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.catalog.lookups import Catalog
-from engine.check.lints import Sources
+from engine.core.location import Location
 from engine.core.money import Money
 from engine.core.problems import Problem
 from engine.model.entities import (
@@ -17,7 +17,6 @@ from engine.model.entities import (
     Family,
     FlyawayEntry,
     Incident,
-    Location,
     Offer,
     Plan,
     PlanVersion,
@@ -26,6 +25,7 @@ from engine.model.entities import (
     UnitPrice,
 )
 from engine.read.reader import Document
+from engine.read.sources import Sources
 from engine.rules.decision import Rule, compile_rules
 
 

@@ -1,0 +1,76 @@
+"""Lints of dates: dated entries in order, and offers naming a version of their plan that was sold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from engine.check.lints.registry import lint
+from engine.core.problems import Problem
+from engine.read.reader import Document
+from engine.read.sources import Sources
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@lint(
+    "dated-order",
+    "Dated entries (plan versions, flyaway eligibility) are oldest first, no two on one date.",
+)
+def check_dated_order(src: Sources) -> Iterator[Problem]:
+    for doc in src.plans.values():
+        yield from _ordered(doc, ("versions",), doc.data["versions"])
+    for doc in src.products.values():
+        yield from _ordered(doc, ("flyaway",), doc.data.get("flyaway", []))
+
+
+def _ordered(
+    doc: Document, path: tuple[str, ...], entries: list[dict[str, Any]]
+) -> Iterator[Problem]:
+    previous: tuple[dt.date, int, str] | None = None
+    for index, entry in enumerate(entries):
+        key = "from" if "from" in entry else "known_by"
+        day = _date(entry[key])
+        if previous and day == previous[0]:
+            line = doc.mark((*path, previous[1], previous[2])).line
+            yield doc.problem(
+                (*path, index, key),
+                "duplicate-date",
+                f"two entries start on {day} (the other on line {line})",
+            )
+        elif previous and day < previous[0]:
+            yield doc.problem(
+                (*path, index, key),
+                "date-order",
+                f"{day} comes before the previous entry's {previous[0]}; list entries oldest first",
+            )
+        previous = (day, index, key)
+
+
+@lint(
+    "offer-terms",
+    "An offer's terms date is the start of a version of its plan, one in which the plan is sold.",
+)
+def check_offer_terms(src: Sources) -> Iterator[Problem]:
+    for doc in src.products.values():
+        for index, offer in enumerate(doc.data.get("offers", [])):
+            if "terms" not in offer or offer["plan"] not in src.plans:
+                continue
+            versions = {v["from"]: v for v in src.plan_versions(offer["plan"])}
+            version = versions.get(offer["terms"])
+            if version is None:
+                known = ", ".join(sorted(versions))
+                yield doc.problem(
+                    ("offers", index, "terms"),
+                    "unknown-terms",
+                    f"plan '{offer['plan']}' has no version starting {offer['terms']} (versions: {known})",
+                )
+            elif version.get("sold", True) is False:
+                yield doc.problem(
+                    ("offers", index, "terms"),
+                    "not-sold",
+                    f"plan '{offer['plan']}' is not sold under its version of {offer['terms']}",
+                )
