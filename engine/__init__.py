@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from engine.catalog.loader import Report, check, load
-from engine.catalog.lookups import Catalog, Quote
+from engine.catalog.lookups import Catalog
 from engine.catalog.policy import Policy
+from engine.catalog.quotes import Quote
 from engine.core.money import Money
 from engine.core.problems import CatalogError, FactError, LookupProblem, Problem, Severity
 from engine.core.version import __version__

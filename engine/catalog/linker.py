@@ -24,7 +24,7 @@ from engine.model.entities import (
     Region,
     UnitPrice,
 )
-from engine.read.reader import Document
+from engine.read.document import Document
 from engine.read.sources import Sources
 from engine.rules.decision import Rule, compile_rules
 

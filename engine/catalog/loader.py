@@ -20,7 +20,8 @@ from engine.core.problems import CatalogError, Problem, Severity
 from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.cache import DocumentCache, cache_dir
-from engine.read.reader import Document, read_bytes
+from engine.read.document import Document
+from engine.read.reader import read_bytes
 from engine.read.sources import Sources
 
 SINGLE_FILES = {

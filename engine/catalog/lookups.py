@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.catalog.evaluator import Evaluator
+from engine.catalog.quotes import Quote, best_quote
 from engine.core.money import Money
 from engine.core.problems import LookupProblem, unknown_id
 from engine.model.entities import (
@@ -29,31 +29,6 @@ if TYPE_CHECKING:
     from engine.catalog.policy import Policy
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A fee or price with the offer it comes from and the plan version it belongs to."""
-
-    money: Money
-    offer: Offer
-    version: PlanVersion
-    era_matched: bool
-
-    def to_json(self, region: Region) -> dict[str, Any]:
-        """A plain mapping: the money, its formatted form, and its provenance."""
-        return {
-            **self.money.to_json(),
-            "formatted": self.money.format(region.locale),
-            "terms": {"from": self.version.start.isoformat(), "label": self.version.label},
-            "terms_stated_by_source": self.era_matched,
-            "source": self.offer.source,
-            "seller": self.offer.seller,
-            "checked": self.offer.checked,
-            "confidence": self.offer.confidence,
-            "note": self.offer.note,
-            "defined_at": str(self.offer.location),
-        }
 
 
 class Catalog:
@@ -247,7 +222,9 @@ class Catalog:
         def pick(offer: Offer) -> Money | None:
             return offer.flyaway_fee if flyaway else offer.fee_for_replacement(replacement)
 
-        return self._best(product, plan, reg, version, pick, what)
+        return best_quote(
+            self._offers_by_product_plan_region, product, plan, reg, version, pick, what
+        )
 
     def quote(
         self,
@@ -272,7 +249,15 @@ class Catalog:
         product, plan = self.product(product), self.plan(plan)
         reg = self.region(region)
         version = self.version(plan, on)
-        return self._best(product, plan, reg, version, lambda o: o.price, "plan price")
+        return best_quote(
+            self._offers_by_product_plan_region,
+            product,
+            plan,
+            reg,
+            version,
+            lambda o: o.price,
+            "plan price",
+        )
 
     def price(
         self,
@@ -310,35 +295,6 @@ class Catalog:
             else:
                 totals.append(last + fee)
         return totals
-
-    def _best(
-        self,
-        product: Product,
-        plan: Plan,
-        region: Region,
-        version: PlanVersion,
-        pick: Any,
-        what: str,
-    ) -> Quote:
-        candidates = self._offers_by_product_plan_region.get((product.id, plan.id, region.id), [])
-        for era_matched in (True, False):
-            ranked = [
-                (offer.doubtful, index, offer)
-                for index, offer in enumerate(candidates)
-                if pick(offer) is not None
-                and ((offer.terms == version.start) if era_matched else offer.terms is None)
-            ]
-            if ranked:
-                offer = min(ranked, key=lambda r: (r[0], r[1]))[2]
-                return Quote(pick(offer), offer, version, era_matched)
-        where = f"'{product.id}' with '{plan.id}' in {region.name}"
-        others = sorted(
-            {o.terms.isoformat() for o in candidates if o.terms and pick(o) is not None}
-        )
-        tail = f"; published under the terms of {', '.join(others)} only" if others else ""
-        raise LookupProblem(
-            f"no published {what} for {where} under the terms of {version.start} ({version.label}){tail}"
-        )
 
     # -- decisions -------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.problems import Problem, did_you_mean, suggest
-from engine.read.reader import Document
+from engine.read.document import Document
 
 KINDS: dict[str, str] = {
     "catalog": "catalog.schema.json",

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.read.reader import Document
+from engine.read.document import Document
 
 FORMAT = "2"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.read.reader import Document
+from engine.read.document import Document
 
 
 @dataclass

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.check.lints.registry import lint
 from engine.core.problems import Problem
-from engine.read.reader import Document
+from engine.read.document import Document
 from engine.read.sources import Sources
 
 

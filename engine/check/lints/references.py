@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem, did_you_mean
-from engine.read.reader import Document
+from engine.read.document import Document
 from engine.read.sources import Sources
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.core.problems import Problem
-from engine.read.reader import Document
+from engine.read.document import Document
 from engine.read.sources import Sources
 
 
