@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.catalog.loader import find_files
 from engine.check.lints import LINTS, Sources, run_lints
+from engine.read.files import find_files
 from engine.read.reader import read_bytes
 
 from .conftest import INVALID, MINIMAL

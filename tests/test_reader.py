@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from engine.read.reader import MAX_DEPTH, read_bytes, read_text
+from engine.read.limits import MAX_DEPTH
+from engine.read.reader import read_bytes, read_text
 
 
 def read(text: str) -> object:

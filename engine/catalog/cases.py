@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from engine.catalog.loader import display_path
 from engine.catalog.lookups import Catalog
 from engine.check.schemas import SchemaSet
 from engine.core.problems import CatalogError, LookupProblem, Problem
 from engine.core.resources import data_dir
+from engine.read.files import display_path
 from engine.read.reader import read_bytes
 
 

@@ -6,7 +6,6 @@ Every stage collects all its problems; a catalog with an error never yields a Ca
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,22 +20,9 @@ from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.cache import DocumentCache, cache_dir
 from engine.read.document import Document
+from engine.read.files import catalog_name, display_path, find_files
 from engine.read.reader import read_bytes
 from engine.read.sources import Sources
-
-SINGLE_FILES = {
-    "catalog.yaml": "catalog",
-    "regions.yaml": "regions",
-    "components.yaml": "components",
-    "incidents.yaml": "incidents",
-}
-FOLDERS = {
-    "families": "family",
-    "products": "product",
-    "plans": "plan",
-    "rules": "rules",
-    "cases": "cases",
-}
 
 
 @dataclass
@@ -59,62 +45,6 @@ class Report:
     def warnings(self) -> list[Problem]:
         """Problems of severity warning."""
         return [p for p in self.problems if p.severity is Severity.WARNING]
-
-
-def display_path(path: Path) -> str:
-    """*path* relative to the working directory when below it, else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def catalog_name(root: Path, file: Path) -> str:
-    """*file* named from the catalog folder: ``catalog/products/mini-3.yaml``, wherever one stands."""
-    return f"{root.resolve().name}/{file.relative_to(root).as_posix()}"
-
-
-def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    """Every catalog file under *root* with its kind; missing and stray files as problems."""
-    found: list[tuple[str, Path]] = []
-    problems: list[Problem] = []
-    for name, kind in SINGLE_FILES.items():
-        path = root / name
-        if path.is_file():
-            found.append((kind, path))
-        else:
-            problems.append(
-                Problem(display_path(path), 1, 1, "missing-file", f"the catalog needs {name}")
-            )
-    for folder, kind in FOLDERS.items():
-        for path in sorted((root / folder).glob("*")):
-            if path.suffix == ".yaml" and path.is_file():
-                found.append((kind, path))
-            elif path.suffix == ".yml":
-                problems.append(
-                    Problem(
-                        display_path(path),
-                        1,
-                        1,
-                        "stray-file",
-                        "catalog files end in .yaml; this one is ignored",
-                        severity=Severity.WARNING,
-                    )
-                )
-    for path in sorted(root.glob("*.y*ml")):
-        if path.name not in SINGLE_FILES:
-            problems.append(
-                Problem(
-                    display_path(path),
-                    1,
-                    1,
-                    "stray-file",
-                    f"'{path.name}' is not a catalog file; it is ignored",
-                    severity=Severity.WARNING,
-                )
-            )
-    return found, problems
 
 
 @contextmanager

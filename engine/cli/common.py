@@ -44,7 +44,7 @@ def resolve_catalog(given: Path | None) -> tuple[Path, str]:
     """The catalog a command reads, and how to name it: the one given (``--catalog``,
     ``CARE_CATALOG`` or an argument), else ``./catalog`` when the working directory holds one (an
     editor's clone), else the shipped one, named ``shipped (…)``."""
-    from engine.catalog.loader import display_path
+    from engine.read.files import display_path
 
     if given is not None:
         return given, display_path(given).rstrip("/") + "/"
@@ -83,7 +83,7 @@ def user_errors() -> Iterator[None]:
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)
-        from engine.catalog.loader import display_path
+        from engine.read.files import display_path
 
         ctx = click.get_current_context(silent=True)
         catalog = ctx.obj.get("catalog_path") if ctx and ctx.obj else None

@@ -24,9 +24,7 @@ from yaml.resolver import BaseResolver
 
 from engine.core.problems import JsonPath, Problem
 from engine.read.document import Document, path_key
-
-MAX_NODES = 200_000
-MAX_DEPTH = 64
+from engine.read.limits import MAX_DEPTH, MAX_NODES, MAX_NUMBER, MIN_PRECISION, flow_too_deep
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -96,6 +94,8 @@ class _Builder:
         self.key_positions: dict[str, Any] = {}
         self.problems: list[Problem] = []
         self.count = 0
+        self.visited: set[int] = set()
+        self.aliased = False
 
     def fail(
         self, node: Node, code: str, message: str, path: JsonPath, hint: str | None = None
@@ -107,8 +107,16 @@ class _Builder:
 
     def build(self, node: Node, path: JsonPath, depth: int) -> Any:
         self.count += 1
+        if not isinstance(node, ScalarNode):
+            # An alias composes to the node it names: meeting a collection twice means one.
+            self.aliased = self.aliased or id(node) in self.visited
+            self.visited.add(id(node))
         if self.count > MAX_NODES:
-            raise _Abort(node, "alias-bomb", f"more than {MAX_NODES} values after alias expansion")
+            if self.aliased:
+                raise _Abort(
+                    node, "alias-bomb", f"more than {MAX_NODES} values after alias expansion"
+                )
+            raise _Abort(node, "too-large", f"the file holds more than {MAX_NODES} values")
         if depth > MAX_DEPTH:
             raise _Abort(
                 node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)"
@@ -140,22 +148,39 @@ class _Builder:
             return text.lower() == "true"
         if tag == _INT:
             try:
-                return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+                whole = int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
             except ValueError:
                 self.fail(node, "bad-number", f"'{text[:40]}' is not a usable integer", path)
                 return None
+            return self.in_range(node, whole, text, path)
         if tag == _FLOAT:
             try:
                 number = Decimal(text)
             except InvalidOperation:
                 number = Decimal("NaN")
             if not number.is_finite():
-                self.fail(node, "bad-number", f"'{text}' is not a finite number", path)
+                self.fail(node, "bad-number", f"'{text[:40]}' is not a finite number", path)
                 return None
-            return number
+            return self.in_range(node, number, text, path)
         hint = "catalog files use plain YAML data only" if "python" in tag else None
         self.fail(node, "unsafe-tag", f"tag '{_short(tag)}' is not allowed", path, hint)
         return None
+
+    def in_range(self, node: ScalarNode, number: Any, text: str, path: JsonPath) -> Any:
+        """*number*, or None with a problem when it is out of the catalog's range."""
+        if number and (
+            abs(number) >= MAX_NUMBER
+            or (isinstance(number, Decimal) and number.as_tuple().exponent < MIN_PRECISION)  # type: ignore[operator]
+        ):
+            self.fail(
+                node,
+                "number-out-of-range",
+                f"'{text[:40]}' is out of range: numbers in a catalog are below 10^15 and "
+                "have at most 12 decimal places",
+                path,
+            )
+            return None
+        return number
 
     def mapping(self, node: MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -219,6 +244,11 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
 
 def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse *text* as one YAML document; the data, or every problem found."""
+    too_deep = flow_too_deep(text)
+    if too_deep is not None:
+        line, column = _offset_to_position(text, too_deep)
+        message = f"brackets nested deeper than {MAX_DEPTH} levels"
+        return None, [Problem(file, line, column, "too-deep", message)]
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:

@@ -1,0 +1,138 @@
+"""Finding a catalog's files: which kind each is, and every file or folder that is not one.
+
+A catalog's product, family or plan is one regular ``.yaml`` file inside the catalog folder. So
+that nothing drops out of a catalog unnoticed, anything else where such a file belongs is an
+error: a missing required folder, a file where a folder belongs, a folder, FIFO or device where a
+file belongs, a file not ending in ``.yaml``, a symbolic link that dangles, loops or leaves the
+catalog folder, and a file larger than ``MAX_FILE_BYTES``. Hidden entries (``.cache/``, editors'
+swap files) are passed over.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from engine.core.problems import Problem, Severity
+from engine.read.limits import MAX_FILE_BYTES
+
+SINGLE_FILES = {
+    "catalog.yaml": "catalog",
+    "regions.yaml": "regions",
+    "components.yaml": "components",
+    "incidents.yaml": "incidents",
+}
+FOLDERS = {
+    "families": "family",
+    "products": "product",
+    "plans": "plan",
+    "rules": "rules",
+    "cases": "cases",
+}
+# A catalog without these has nothing to publish; rules/ and cases/ may be absent.
+REQUIRED_FOLDERS = ("families", "products", "plans")
+
+
+def display_path(path: Path) -> str:
+    """*path* relative to the working directory when below it, else absolute."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def catalog_name(root: Path, file: Path) -> str:
+    """*file* named from the catalog folder: ``catalog/products/mini-3.yaml``, wherever one stands."""
+    return f"{root.resolve().name}/{file.relative_to(root).as_posix()}"
+
+
+def _problem(path: Path, code: str, message: str, warning: bool = False) -> Problem:
+    severity = Severity.WARNING if warning else Severity.ERROR
+    return Problem(display_path(path), 1, 1, code, message, severity=severity)
+
+
+def entry_problem(root: Path, path: Path, want_folder: bool = False) -> Problem | None:
+    """Why *path* cannot be read as a catalog file (or folder), or None when it can."""
+    what = "folder" if want_folder else "file"
+    if path.is_symlink():
+        target = os.path.realpath(path)
+        try:
+            os.stat(path)
+        except OSError as exc:
+            why = "loops" if exc.errno == 40 else "points nowhere"
+            return _problem(path, "bad-link", f"this symbolic link {why}: no {what} is read")
+        if not Path(target).is_relative_to(Path(os.path.realpath(root))):
+            return _problem(
+                path,
+                "link-outside",
+                f"this symbolic link leads outside the catalog folder (to {target}); "
+                "catalog files must be inside it",
+            )
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return _problem(path, "unreadable", f"cannot read it: {exc.strerror}")
+    if want_folder:
+        if not stat.S_ISDIR(mode):
+            return _problem(path, "not-a-folder", "a folder of catalog files belongs here")
+        return None
+    if stat.S_ISDIR(mode):
+        return _problem(path, "not-a-file", "a folder where a catalog file belongs")
+    if not stat.S_ISREG(mode):
+        return _problem(path, "not-a-file", "not a regular file (a FIFO, socket or device)")
+    if os.stat(path).st_size > MAX_FILE_BYTES:
+        return _problem(path, "too-large", f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    return None
+
+
+def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """Every catalog file under *root* with its kind; missing, stray and unreadable entries as problems."""
+    found: list[tuple[str, Path]] = []
+    problems: list[Problem] = []
+    for name, kind in SINGLE_FILES.items():
+        path = root / name
+        if not path.exists() and not path.is_symlink():
+            problems.append(_problem(path, "missing-file", f"the catalog needs {name}"))
+        elif (problem := entry_problem(root, path)) is not None:
+            problems.append(problem)
+        else:
+            found.append((kind, path))
+    for folder, kind in FOLDERS.items():
+        path = root / folder
+        if not path.exists() and not path.is_symlink():
+            if folder in REQUIRED_FOLDERS:
+                problems.append(
+                    _problem(path, "missing-folder", f"the catalog needs a {folder}/ folder")
+                )
+            continue
+        if (problem := entry_problem(root, path, want_folder=True)) is not None:
+            problems.append(problem)
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.suffix != ".yaml":
+                problems.append(
+                    _problem(
+                        entry,
+                        "stray-file",
+                        f"'{entry.name}' is not a catalog file: files in {folder}/ end in .yaml",
+                    )
+                )
+            elif (problem := entry_problem(root, entry)) is not None:
+                problems.append(problem)
+            else:
+                found.append((kind, entry))
+    for path in sorted(root.glob("*.y*ml")):
+        if path.name not in SINGLE_FILES:
+            problems.append(
+                _problem(
+                    path,
+                    "stray-file",
+                    f"'{path.name}' is not a catalog file; it is ignored",
+                    warning=True,
+                )
+            )
+    return found, problems
