@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.rules.expr import Type
-from engine.rules.expr.types import BOOL, DATE, DATETIME, NUMBER, STRING, record
+from engine.rules.expr.types import BOOL, DATE, DATETIME, MONEY, NUMBER, STRING, record
 
 PRODUCT = record("product", id=STRING, name=STRING, family=STRING, category=STRING)
 PLAN = record("plan", id=STRING, name=STRING)
@@ -145,6 +145,14 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "purchase": ("eligible", "needs-video-verification", "not-eligible", UNKNOWN),
     "claim": ("replacement", "flyaway-replacement", "not-covered", UNKNOWN),
     "renewal": ("eligible", "not-eligible", UNKNOWN),
+}
+
+# What a rule's named values must be, where the decision gives them a meaning: a claim's fee is
+# money (or null where unpublished), counts are numbers, a renewal names the plan to buy.
+VALUE_TYPES: dict[str, dict[str, Type]] = {
+    "purchase": {},
+    "claim": {"fee": MONEY.maybe(), "remaining": NUMBER, "flyaway_remaining": NUMBER},
+    "renewal": {"plan": STRING},
 }
 
 RESERVED_VALUES = {"decision", "outcome", "rule", "because", "location", "trace", "sources"}

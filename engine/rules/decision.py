@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.core.location import Location
 from engine.core.money import Money
-from engine.rules.contract import names_in_scope
+from engine.rules.contract import VALUE_TYPES, names_in_scope
 from engine.rules.expr import Compiled, ExprError, compile_expression
 from engine.rules.functions import FUNCTIONS
 
@@ -116,6 +116,17 @@ def compile_rules(
             source = text if isinstance(text, str) else str(text).lower()
             try:
                 values[name] = compile_expression(source, names, functions)
+                wanted = VALUE_TYPES[decision].get(name)
+                found = values[name].type
+                fits = wanted is None or (
+                    found.same_base(wanted) and (wanted.nullable or not found.nullable)
+                )
+                if wanted is not None and found.name == "null":
+                    fits = wanted.nullable
+                if wanted is not None and not fits:
+                    raise ExprError(
+                        f"a {decision}'s '{name}' is a {wanted}, found {found}", 0, "expr-type"
+                    )
             except ExprError as error:
                 errors.append((index, f"values.{name}", error))
         compiled.append(

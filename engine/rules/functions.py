@@ -67,6 +67,8 @@ BUILTINS: dict[str, Function] = {
 
 
 def _replacement_fee(ctx: Mapping[str, Any], number: Decimal) -> Money | None:
+    if number != number.to_integral_value():
+        return None  # there is no replacement 1.5 (a literal like that is refused at load)
     return _fee(ctx, int(number), False)
 
 
@@ -100,6 +102,7 @@ FUNCTIONS: dict[str, dict[str, Function]] = {
             _replacement_fee,
             True,
             "The published fee of replacement number n under the policy's terms; null where unpublished.",
+            counts=True,
         ),
         "flyaway_fee": Function(
             "flyaway_fee",

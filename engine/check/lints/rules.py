@@ -90,7 +90,17 @@ def check_rules(src: Sources) -> Iterator[Problem]:
                 f"the {decision} rules end without a rule that always holds ('when: true')",
                 hint="add a last rule with 'when: true' saying what happens otherwise",
             )
-        del compiled
+        for made in compiled:
+            plan = made.values.get("plan")
+            if decision == "renewal" and plan is not None and not plan.names:
+                named = plan.evaluate({})  # a constant: the plan the renewal buys
+                if isinstance(named, str) and not src.exists("plan", named):
+                    index = next(i for i, r in enumerate(rules) if r["id"] == made.id)
+                    yield doc.problem(
+                        (*path, index, "values", "plan"),
+                        "unknown-plan",
+                        f"plan '{named}' does not exist{did_you_mean(named, src.plans)}",
+                    )
 
 
 def _nowhere(file: str, index: int) -> Any:

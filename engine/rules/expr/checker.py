@@ -55,6 +55,8 @@ class Function:
     impl: Callable[..., Any]
     contextual: bool = False
     description: str = ""
+    # Its numbers count things (replacement 1, 2 …): a literal argument must be whole.
+    counts: bool = False
 
 
 ARITHMETIC: dict[tuple[str, str, str], Type] = {}
@@ -230,6 +232,17 @@ class Checker:
                         arg.offset,
                         "expr-type",
                     )
+            if (
+                function.counts
+                and isinstance(arg, Literal)
+                and arg.kind == "number"
+                and arg.value != arg.value.to_integral_value()
+            ):
+                raise ExprError(
+                    f"{node.function}() counts: {arg.value} is not a whole number",
+                    arg.offset,
+                    "expr-type",
+                )
             types.append(kind)
         try:
             return function.result(types)

@@ -10,7 +10,7 @@ from typing import Any
 
 from engine.rules.expr.checker import Checker, Function
 from engine.rules.expr.parser import Binary, Call, Field, ListLit, Literal, Name, Node, Unary, parse
-from engine.rules.expr.types import Period, Type, shift
+from engine.rules.expr.types import Period, Type, move, shift
 
 Context = Mapping[str, Any]
 Closure = Callable[[Context], Any]
@@ -104,6 +104,10 @@ class _Compiler:
             return lambda ctx: shift(left(ctx), sign * right(ctx).months)
         if left_type == right_type == "period":
             return lambda ctx: Period(left(ctx).months + sign * right(ctx).months)
+        if right_type == "duration" and left_type in ("date", "datetime"):
+            if sign > 0:
+                return lambda ctx: move(left(ctx), right(ctx))
+            return lambda ctx: move(left(ctx), -right(ctx))
         apply = operator.add if node.op == "+" else operator.sub
         return lambda ctx: apply(left(ctx), right(ctx))
 

@@ -32,6 +32,12 @@ class Token:
 
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false", "null"}
+# Literal limits, so that every literal is a value Python holds and arithmetic on it stays in
+# range: numbers below 10^15 (as in catalog files), exact durations up to 100 years (36,525 days),
+# calendar periods up to 100 years (1,200 months).
+MAX_NUMBER = Decimal("1e15")
+MAX_DURATION = dt.timedelta(days=36_525)
+MAX_PERIOD_MONTHS = 1_200
 _UNITS = {"h": 3600, "d": 86400, "w": 604800, "min": 60}
 _TOKEN = re.compile(
     r"""
@@ -73,6 +79,10 @@ def _token(kind: str, text: str, offset: int) -> Token:
     if kind == "name":
         return Token("KEYWORD" if text in KEYWORDS else "NAME", text, offset)
     if kind == "number":
+        if len(text) > 30 or Decimal(text) >= MAX_NUMBER:
+            raise ExprError(
+                f"'{text[:30]}' is too large: numbers stay below 10^15", offset, "expr-range"
+            )
         return Token("NUMBER", text, offset, Decimal(text))
     if kind == "string":
         body = text[1:-1]
@@ -90,6 +100,20 @@ def _token(kind: str, text: str, offset: int) -> Token:
     if kind == "duration":
         amount, unit = re.fullmatch(r"(\d+)(\D+)", text).groups()  # type: ignore[union-attr]
         if unit in ("mo", "y"):
-            return Token("PERIOD", text, offset, Period(int(amount) * (12 if unit == "y" else 1)))
-        return Token("DURATION", text, offset, dt.timedelta(seconds=int(amount) * _UNITS[unit]))
+            months = int(amount[:12]) * (12 if unit == "y" else 1)
+            if len(amount) > 12 or months > MAX_PERIOD_MONTHS:
+                raise ExprError(
+                    f"'{text[:30]}' is too long: a period is at most 100 years (1200mo)",
+                    offset,
+                    "expr-range",
+                )
+            return Token("PERIOD", text, offset, Period(months))
+        seconds = int(amount[:12]) * _UNITS[unit]
+        if len(amount) > 12 or seconds > MAX_DURATION.total_seconds():
+            raise ExprError(
+                f"'{text[:30]}' is too long: a duration is at most 100 years (36525d)",
+                offset,
+                "expr-range",
+            )
+        return Token("DURATION", text, offset, dt.timedelta(seconds=seconds))
     return Token("OP", text, offset)

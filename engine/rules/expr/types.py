@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from engine.core.dates import add_months
 
@@ -80,8 +81,30 @@ class Period:
 
 
 def shift(moment: dt.date | dt.datetime, months: int) -> dt.date | dt.datetime:
-    """*moment* plus *months*, clamped to the month's last day (time of day kept)."""
+    """*moment* plus *months*, clamped to the month's last day (time of day kept).
+
+    Past the calendar's ends (years 1 and 9999) the result stays at its first or last moment,
+    so date arithmetic in a rule always has an answer.
+    """
+    try:
+        if isinstance(moment, dt.datetime):
+            day = add_months(moment.date(), months)
+            return moment.replace(year=day.year, month=day.month, day=day.day)
+        return add_months(moment, months)
+    except (ValueError, OverflowError):
+        return calendar_end(moment, months > 0)
+
+
+def move(moment: Any, delta: dt.timedelta) -> Any:
+    """*moment* plus an exact *delta*; a date or datetime past the calendar's ends stays there."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return calendar_end(moment, delta > dt.timedelta(0))
+
+
+def calendar_end(moment: dt.date | dt.datetime, later: bool) -> dt.date | dt.datetime:
+    """The calendar's last (or first) moment, of *moment*'s kind."""
     if isinstance(moment, dt.datetime):
-        day = add_months(moment.date(), months)
-        return moment.replace(year=day.year, month=day.month, day=day.day)
-    return add_months(moment, months)
+        return dt.datetime.max if later else dt.datetime.min
+    return dt.date.max if later else dt.date.min
