@@ -14,6 +14,9 @@ from engine.rules.contract import FACTS, Fact
 from engine.rules.decision import Decision, Rule, Step
 from engine.rules.functions import FeeSource
 
+# The largest count a fact may give (replacements used, months held): far beyond any plan.
+MAX_COUNT = 10_000
+
 
 class Catalog(FeeSource, Protocol):
     """The lookups an evaluator needs (``engine.Catalog`` has them), and fees for the functions."""
@@ -89,9 +92,15 @@ class Evaluator:
             if kind.name == "date":
                 return _date(value)
             if kind.name == "number":
-                if isinstance(value, bool):
-                    raise ValueError
-                return Decimal(str(value))
+                # Every number a decision reads counts something (replacements, months).
+                count = Decimal(str(value)) if not isinstance(value, bool) else Decimal("NaN")
+                if not (count.is_finite() and count == count.to_integral_value()) or not (
+                    0 <= count <= MAX_COUNT
+                ):
+                    raise FactError(
+                        f"fact '{spec.name}': {value!r} is not a whole number from 0 to {MAX_COUNT}"
+                    )
+                return count
             if kind.name == "bool":
                 if isinstance(value, str) and value.lower() in ("true", "false"):
                     return value.lower() == "true"

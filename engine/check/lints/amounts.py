@@ -1,8 +1,10 @@
-"""Lints of amounts: complete fee tables, flyaway allowances and fees, currencies."""
+"""Lints of amounts: complete fee tables, flyaway allowances and fees, currencies, precision."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem, Severity
@@ -82,6 +84,13 @@ def check_flyaway_fees(src: Sources) -> Iterator[Problem]:
                 )
 
 
+# ISO 4217 codes that are not money a plan is priced in: testing, "no currency", precious
+# metals, IMF and bond-market units.
+NOT_MONEY = frozenset(
+    {"XXX", "XTS", "XAU", "XAG", "XPT", "XPD", "XDR", "XSU", "XUA", "XBA", "XBB", "XBC", "XBD"}
+)
+
+
 @lint(
     "currencies",
     "Currencies are ISO 4217 codes and locales are ones Babel knows; a stated currency differs from the region's.",
@@ -90,7 +99,7 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
     from babel import Locale, UnknownLocaleError
     from babel.numbers import list_currencies
 
-    known = list_currencies()
+    known = list_currencies() - NOT_MONEY
     regions = src.vocabulary("regions")
     if src.regions:
         for index, region in enumerate(src.regions.data["regions"]):
@@ -127,3 +136,38 @@ def check_currencies(src: Sources) -> Iterator[Problem]:
                     severity=Severity.WARNING,
                     hint="leave 'currency' out: an amount's currency is its region's unless stated",
                 )
+
+
+@lint(
+    "money-precision",
+    "An amount has no more decimal places than its currency has (cents for USD, none for JPY).",
+)
+def check_money_precision(src: Sources) -> Iterator[Problem]:
+    from babel.numbers import get_currency_precision, list_currencies
+
+    known = list_currencies()
+    regions = src.vocabulary("regions")
+    for doc in src.products.values():
+        for key, index, entry in priced(doc):
+            region = regions.get(entry["region"])
+            currency = entry.get("currency") or (region["currency"] if region else None)
+            if currency not in known:
+                continue  # reported by the currencies and references lints
+            digits = get_currency_precision(currency)
+            for path, amount in _amounts(entry):
+                if isinstance(amount, Decimal) and amount != round(amount, digits):
+                    yield doc.problem(
+                        (key, index, *path),
+                        "money-precision",
+                        f"{amount} {currency} is finer than the currency allows "
+                        f"({digits} decimal place{'s' if digits != 1 else ''})",
+                    )
+
+
+def _amounts(entry: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every amount of an offer or unit price: (path inside the entry, amount)."""
+    for field in ("price", "fee_each", "flyaway_fee", "amount"):
+        if field in entry:
+            yield (field,), entry[field]
+    for number, fee in enumerate(entry.get("fees", [])):
+        yield ("fees", number), fee

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from engine.check.lints.registry import lint
+from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem
 from engine.read.document import Document
 from engine.read.sources import Sources
@@ -74,3 +75,25 @@ def check_offer_terms(src: Sources) -> Iterator[Problem]:
                     "not-sold",
                     f"plan '{offer['plan']}' is not sold under its version of {offer['terms']}",
                 )
+
+
+_CHECKED_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+@lint(
+    "checked-date",
+    "A date inside an amount's 'checked' text (2023-07, >=2023-07-13, ~2022) is a real one.",
+)
+def check_checked_dates(src: Sources) -> Iterator[Problem]:
+    for doc in src.products.values():
+        for key, index, entry in priced(doc):
+            for match in _CHECKED_DATE.finditer(entry["checked"]):
+                year, month, day = match.groups()
+                try:
+                    dt.date(int(year), int(month), int(day or 1))
+                except ValueError:
+                    yield doc.problem(
+                        (key, index, "checked"),
+                        "invalid-date",
+                        f"'{match.group()}' in checked '{entry['checked']}' is not a real date",
+                    )
