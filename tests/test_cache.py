@@ -56,3 +56,28 @@ def test_a_read_only_catalog_uses_the_user_cache(
     check(minimal_copy)
     assert list((tmp_path / "user-cache" / "care-catalog").rglob("*.json"))
     assert not (minimal_copy / ".cache").exists()
+
+
+def test_a_cache_entry_of_another_shape_is_a_miss_not_a_crash(minimal_copy: Path) -> None:
+    check(minimal_copy)
+    entries = sorted((minimal_copy / ".cache").glob("*.json"))
+    assert entries
+    for wrong in ('{"data": 1}', "[]", '{"data": {}, "positions": [], "keys": {}, "lines": []}'):
+        for entry in entries:
+            entry.write_text(wrong)
+        report = check(minimal_copy)
+        assert report.errors == [] and report.cache_hits == 0
+        assert report.catalog is not None and len(report.catalog.products()) == 2
+
+
+def test_an_edited_entry_fails_its_digest(minimal_copy: Path) -> None:
+    first = check(minimal_copy)
+    edited = 0
+    for entry in (minimal_copy / ".cache").glob("*.json"):
+        digest, _, payload = entry.read_text().partition("\n")
+        if "Mini 3" in payload:
+            entry.write_text(digest + "\n" + payload.replace("Mini 3", "Mini 4"))
+            edited += 1
+    report = check(minimal_copy)
+    assert edited >= 1 and report.cache_hits == first.files - edited
+    assert report.catalog is not None and report.catalog.product("mini-3").name == "Mini 3"

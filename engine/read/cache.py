@@ -2,7 +2,9 @@
 
 An unchanged file is never parsed or validated twice: the entry is keyed by the file's content,
 the schemas' fingerprint and the engine version. Entries are JSON (Decimals tagged), written
-atomically; a missing, unreadable or foreign entry is simply a miss.
+atomically, behind a digest of the entry's key and text. A cache is never trusted: a missing,
+unreadable, truncated, foreign or edited entry (valid JSON of another shape included) fails the
+digest or the shape check and is simply a miss, so the file is read and validated again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from engine.read.document import Document
 
-FORMAT = "2"
+FORMAT = "3"
 
 
 def cache_dir(catalog_root: Path) -> Path | None:
@@ -55,8 +57,12 @@ class DocumentCache:
         if self.directory is None:
             return None
         try:
-            doc = _decode_document((self.directory / f"{key}.json").read_text("utf-8"), file)
-        except (OSError, ValueError, KeyError, TypeError):
+            text = (self.directory / f"{key}.json").read_text("utf-8")
+            digest, _, payload = text.partition("\n")
+            if digest != _digest(key, payload):
+                raise ValueError("the entry does not match its digest")
+            doc = _decode_document(payload, file)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.misses += 1
             return None
         self.hits += 1
@@ -71,7 +77,7 @@ class DocumentCache:
             payload = json.dumps(_encode_document(doc), separators=(",", ":"))
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(payload)
+                handle.write(_digest(key, payload) + "\n" + payload)
             os.replace(tmp, self.directory / f"{key}.json")
         except OSError:
             pass
@@ -102,6 +108,18 @@ def _encode_document(doc: Document) -> dict[str, Any]:
     }
 
 
+def _digest(key: str, payload: str) -> str:
+    return hashlib.sha256(f"{key}\n{payload}".encode()).hexdigest()
+
+
 def _decode_document(text: str, file: str) -> Document:
     entry = json.loads(text, object_hook=_decimal_hook)
+    if not (
+        isinstance(entry, dict)
+        and isinstance(entry.get("data"), (dict, list))
+        and isinstance(entry.get("positions"), dict)
+        and isinstance(entry.get("keys"), dict)
+        and isinstance(entry.get("lines"), list)
+    ):
+        raise ValueError("not a cache entry")
     return Document(file, entry["data"], entry["positions"], entry["keys"], tuple(entry["lines"]))
