@@ -16,7 +16,7 @@ from .conftest import INVALID, MINIMAL
 
 def sources_of(root: Path) -> Sources:
     src = Sources()
-    files, _ = find_files(root)
+    files, _, _ = find_files(root)
     for kind, path in files:
         doc, _ = read_bytes(str(path), path.read_bytes())
         if doc is None or kind == "cases":

@@ -273,7 +273,7 @@ def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_pat
     with pytest.raises(KeyboardInterrupt):
         build(shipped, tmp_path / "s", on=BUILD_DAY.replace(year=2030), progress=interrupt)
     assert files_of(tmp_path / "s") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", "s"]  # the lock stays, empty
 
 
 def test_a_folder_not_built_here_is_never_replaced(shipped: Catalog, tmp_path: Path) -> None:

@@ -70,13 +70,14 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
         )
         return report
     schemas = SchemaSet(data_dir("schema"))
-    files, problems = find_files(root)
+    files, problems, refused = find_files(root)
     report.problems.extend(problems)
     report.files = len(files)
     cache = DocumentCache(
         cache_dir(root) if use_cache else None, f"{__version__}:{schemas.fingerprint}"
     )
     sources = Sources()
+    sources.broken.update((kind, path.stem) for kind, path in refused)
     with _gc_paused():
         for kind, file in files:
             doc = _read_valid(file, kind, schemas, cache, report.problems)

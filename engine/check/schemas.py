@@ -171,6 +171,14 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
     if kind == "oneOf" and isinstance(error.instance, dict):
         yield doc.problem(path, "ambiguous", _one_of_message(error), hint=hint)
         return
+    if kind == "maxLength" and isinstance(error.instance, str):
+        yield doc.problem(
+            path,
+            "too-long",
+            f"{len(error.instance)} characters: at most {error.validator_value} are allowed here",
+            hint=hint,
+        )
+        return
     codes = {
         "minimum": "out-of-range",
         "maximum": "out-of-range",

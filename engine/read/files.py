@@ -87,10 +87,16 @@ def entry_problem(root: Path, path: Path, want_folder: bool = False) -> Problem 
     return None
 
 
-def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
-    """Every catalog file under *root* with its kind; missing, stray and unreadable entries as problems."""
+def find_files(
+    root: Path,
+) -> tuple[list[tuple[str, Path]], list[Problem], list[tuple[str, Path]]]:
+    """Every catalog file under *root* with its kind; missing, stray and unreadable entries as
+    problems; and the (kind, path) of each ``.yaml`` entry refused (``<folder>/*`` for a whole
+    folder), so that its ids still count as existing and a broken file is reported once, not
+    again wherever it is named."""
     found: list[tuple[str, Path]] = []
     problems: list[Problem] = []
+    refused: list[tuple[str, Path]] = []
     for name, kind in SINGLE_FILES.items():
         path = root / name
         if not path.exists() and not path.is_symlink():
@@ -106,10 +112,13 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                 problems.append(
                     _problem(path, "missing-folder", f"the catalog needs a {folder}/ folder")
                 )
+                refused.append((kind, path / "*"))
             continue
         if (problem := entry_problem(root, path, want_folder=True)) is not None:
             problems.append(problem)
+            refused.append((kind, path / "*"))
             continue
+        before = len(found) + len(refused)
         for entry in sorted(path.iterdir()):
             if entry.name.startswith("."):
                 continue
@@ -123,8 +132,13 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                 )
             elif (problem := entry_problem(root, entry)) is not None:
                 problems.append(problem)
+                refused.append((kind, entry))
             else:
                 found.append((kind, entry))
+        if folder in REQUIRED_FOLDERS and len(found) + len(refused) == before:
+            problems.append(
+                _problem(path, "empty-folder", f"{folder}/ holds no catalog file: nothing to publish")
+            )
     for path in sorted(root.glob("*.y*ml")):
         if path.name not in SINGLE_FILES:
             problems.append(
@@ -135,4 +149,4 @@ def find_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                     warning=True,
                 )
             )
-    return found, problems
+    return found, problems, refused

@@ -37,7 +37,7 @@ class Sources:
         A file that failed to read or validate has already been reported; naming it elsewhere is
         not a second mistake.
         """
-        return stem in self.table(kind) or (kind, stem) in self.broken
+        return stem in self.table(kind) or {(kind, stem), (kind, "*")} & self.broken != set()
 
     def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
         """The entries of a vocabulary list (regions, components, incidents) by id."""

@@ -6,6 +6,12 @@ so a sync or a web server sees only real changes). ``commit`` swaps the staging 
 ``renameat2(RENAME_EXCHANGE)`` where the kernel has it (Linux), else with two renames; ``abort``
 (or any failure before ``commit``) removes the staging folder and leaves the published one as it
 was. A folder is only ever replaced when a previous build marked it as its own.
+
+Builds into one folder take turns: each holds a lock (``.<name>.lock`` beside the folder) from
+start to commit, so two concurrent builds end with one complete site, the last one's. A build
+killed on the way (even after the swap) leaves its staging folder behind; the next build, holding
+the lock, removes every such leftover first. Nothing temporary is ever written inside the
+published folder.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
 from dataclasses import dataclass
@@ -46,9 +53,19 @@ class Publisher:
                 "choose an empty or new folder with --out"
             )
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(
+            self.target.parent / f".{self.target.name}.lock", os.O_RDWR | os.O_CREAT
+        )
+        fcntl.flock(self._lock, fcntl.LOCK_EX)  # another build into this folder finishes first
+        if self.target.exists() and not _replaceable(self.target):
+            self._unlock()
+            raise PublishError(
+                f"{target} exists and was not built by care-catalog; "
+                "choose an empty or new folder with --out"
+            )
+        for leftover in self.target.parent.glob(f".{self.target.name}.building-*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # of builds killed on the way
         self.staging = self.target.parent / f".{self.target.name}.building-{os.getpid()}"
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
         self.staging.mkdir()
         self._files: list[str] = []
         self._changed: list[str] = []
@@ -78,16 +95,25 @@ class Publisher:
         )
         old_files = set(_files_under(self.target)) if self.target.exists() else set()
         removed = tuple(sorted(old_files - set(self._files) - {MARKER}))
-        if self.target.exists():
-            _exchange(self.staging, self.target)
-            shutil.rmtree(self.staging)
-        else:
-            os.rename(self.staging, self.target)
+        try:
+            if self.target.exists():
+                _exchange(self.staging, self.target)
+                shutil.rmtree(self.staging)
+            else:
+                os.rename(self.staging, self.target)
+        finally:
+            self._unlock()
         return Published(self.target, len(self._files), tuple(self._changed), removed)
 
     def abort(self) -> None:
         """Drop everything written; the published folder is untouched."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock >= 0:
+            os.close(self._lock)  # closing releases the lock
+            self._lock = -1
 
 
 def _replaceable(folder: Path) -> bool:

@@ -10,10 +10,16 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 
 class SiteHandler(SimpleHTTPRequestHandler):
-    """Serves one folder; a missing page gets the site's ``404.html`` with status 404."""
+    """Serves one folder; a missing page gets the site's ``404.html`` with status 404.
+
+    Only files of the folder are served: a path that leaves it (``..``, encoded or not) resolves
+    inside it, as in the standard handler; a folder is never listed (its ``index.html`` is served,
+    else 404); a path holding a NUL byte or other characters no file name has is a 400.
+    """
 
     extensions_map = {  # noqa: RUF012 - the base class declares it as a plain class attribute
         **SimpleHTTPRequestHandler.extensions_map,
@@ -25,6 +31,25 @@ class SiteHandler(SimpleHTTPRequestHandler):
         ".html": "text/html; charset=utf-8",
     }
     quiet = True
+
+    def translate_path(self, path: str) -> str:
+        """The file for *path*; a NUL byte (``%00``) is refused here, before the file system."""
+        if "\x00" in unquote(path.split("?", 1)[0].split("#", 1)[0]):
+            raise _BadPath
+        return super().translate_path(path)
+
+    def send_head(self) -> Any:
+        """As the standard handler, but a bad path is a 400 and a folder is never listed."""
+        try:
+            return super().send_head()
+        except _BadPath:
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request path")
+            return None
+
+    def list_directory(self, path: Any) -> None:
+        """Folders are not listed: a missing page."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """The site's 404 page for a missing file; the standard error page otherwise."""
@@ -49,6 +74,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """Log requests only when the server is not quiet."""
         if not self.quiet:
             super().log_message(format, *args)
+
+
+class _BadPath(Exception):
+    """A request path no file of the site can have."""
 
 
 def make_server(
