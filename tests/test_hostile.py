@@ -41,7 +41,9 @@ HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 DAY = "2026-11-22"
 BUILD_DAY = dt.date(2026, 11, 22)
 LOCATED = re.compile(r"^(catalog/[^:]*):(\d+):(\d+): (error|warning)\[([a-z0-9-]+)\]: \S")
-REFUSAL = re.compile(r"^error: the catalog has \d+ error\(s\); run 'care-catalog validate catalog' for details$")
+REFUSAL = re.compile(
+    r"^error: the catalog has \d+ error\(s\); run 'care-catalog validate catalog' for details$"
+)
 
 
 def case_files() -> list[Path]:
@@ -116,7 +118,11 @@ def run_case(work: Path, site: Path, case: dict[str, Any]) -> dict[str, Any]:
 
 
 def located(stderr: str) -> list[str]:
-    return [f"{m[1]}:{m[2]}:{m[3]}: {m[4]}[{m[5]}]" for line in stderr.splitlines() if (m := LOCATED.match(line))]
+    return [
+        f"{m[1]}:{m[2]}:{m[3]}: {m[4]}[{m[5]}]"
+        for line in stderr.splitlines()
+        if (m := LOCATED.match(line))
+    ]
 
 
 def test_the_corpus_has_at_least_300_cases_with_unique_names() -> None:
@@ -125,7 +131,9 @@ def test_the_corpus_has_at_least_300_cases_with_unique_names() -> None:
     assert len(names) == len(set(names))
 
 
-def test_every_hostile_case_is_refused_with_located_errors_and_changes_nothing(tmp_path: Path) -> None:
+def test_every_hostile_case_is_refused_with_located_errors_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
     site = build(engine.load(MINIMAL, use_cache=False), tmp_path / "published", on=BUILD_DAY).path
     published = snapshot(site)
     everything = cases()
@@ -158,11 +166,17 @@ def test_every_hostile_case_is_refused_with_located_errors_and_changes_nothing(t
             if lines != expected:
                 why.append(f"reported {lines}, golden {expected}")
         if why:
-            failures.append(f"{name}: " + "; ".join(why) + f"\n    stderr: {result['stderr'][:600]!r}")
+            failures.append(
+                f"{name}: " + "; ".join(why) + f"\n    stderr: {result['stderr'][:600]!r}"
+            )
     if os.environ.get("CARE_CATALOG_UPDATE_GOLDEN"):
         for group, golden in goldens.items():
-            (HOSTILE / f"{group}.golden.yaml").write_text(yaml.safe_dump(golden, sort_keys=False, width=200, allow_unicode=True))
-    assert failures == [], f"{len(failures)} of {len(everything)} cases failed:\n" + "\n".join(failures)
+            (HOSTILE / f"{group}.golden.yaml").write_text(
+                yaml.safe_dump(golden, sort_keys=False, width=200, allow_unicode=True)
+            )
+    assert failures == [], f"{len(failures)} of {len(everything)} cases failed:\n" + "\n".join(
+        failures
+    )
 
 
 def _golden(group: str) -> dict[str, list[str]]:

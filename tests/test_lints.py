@@ -19,9 +19,9 @@ def sources_of(root: Path) -> Sources:
     files, _, _ = find_files(root)
     for kind, path in files:
         doc, _ = read_bytes(str(path), path.read_bytes())
-        if doc is None or kind == "cases":
+        if doc is None:
             continue
-        if kind in ("family", "product", "plan", "rules"):
+        if kind in ("family", "product", "plan", "rules", "cases"):
             src.table(kind)[path.stem] = doc
         else:
             setattr(src, kind, doc)

@@ -87,7 +87,7 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
             doc.catalog_file = catalog_name(root, file)
             if kind == "cases":
                 report.cases += len(doc.data)
-            elif kind in ("family", "product", "plan", "rules"):
+            if kind in ("family", "product", "plan", "rules", "cases"):
                 sources.table(kind)[file.stem] = doc
             else:
                 setattr(sources, kind, doc)

@@ -93,6 +93,9 @@ class SchemaSet:
         problems: list[Problem] = []
         for error in self.validator(kind).iter_errors(doc.data):
             problems.extend(_problems_of(doc, _deepest(error)))
+        # A date in another form fails both the date format and its pattern: say it once.
+        dates = {p.path for p in problems if p.code == "invalid-date"}
+        problems = [p for p in problems if not (p.code == "bad-format" and p.path in dates)]
         return sorted(set(problems))
 
 
@@ -111,6 +114,8 @@ def _deepest(error: Any) -> Any:
 def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     kind = error.validator
+    if kind in ("oneOf", "not") and not isinstance(error.instance, dict):
+        return  # these choose between keys of an object; the wrong type is reported on its own
     schema = error.schema if isinstance(error.schema, dict) else {}
     hint = schema.get("description")
     if kind == "additionalProperties" and isinstance(error.instance, dict):
@@ -140,8 +145,9 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
                 return
     if kind == "format":
         what = "date" if error.validator_value == "date" else error.validator_value
+        form = " (YYYY-MM-DD)" if what == "date" else ""
         yield doc.problem(
-            path, f"invalid-{what}", f"'{error.instance}' is not a valid {what}", hint=hint
+            path, f"invalid-{what}", f"'{error.instance}' is not a valid {what}{form}", hint=hint
         )
         return
     if kind == "enum":
@@ -170,6 +176,17 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
         return
     if kind == "oneOf" and isinstance(error.instance, dict):
         yield doc.problem(path, "ambiguous", _one_of_message(error), hint=hint)
+        return
+    if kind == "dependentRequired" and isinstance(error.instance, dict):
+        for given, needed in error.validator_value.items():
+            for key in needed:
+                if given in error.instance and key not in error.instance:
+                    yield doc.problem(
+                        (*path, given),
+                        "missing-key",
+                        f"'{given}' needs '{key}' beside it",
+                        key=True,
+                    )
         return
     if kind == "maxLength" and isinstance(error.instance, str):
         yield doc.problem(

@@ -137,7 +137,9 @@ def find_files(
                 found.append((kind, entry))
         if folder in REQUIRED_FOLDERS and len(found) + len(refused) == before:
             problems.append(
-                _problem(path, "empty-folder", f"{folder}/ holds no catalog file: nothing to publish")
+                _problem(
+                    path, "empty-folder", f"{folder}/ holds no catalog file: nothing to publish"
+                )
             )
     for path in sorted(root.glob("*.y*ml")):
         if path.name not in SINGLE_FILES:

@@ -20,15 +20,17 @@ class Sources:
     products: dict[str, Document] = field(default_factory=dict)
     plans: dict[str, Document] = field(default_factory=dict)
     rulesets: dict[str, Document] = field(default_factory=dict)
+    cases: dict[str, Document] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
 
     def table(self, kind: str) -> dict[str, Document]:
-        """The documents of one per-file kind (family, product, plan, rules) by file stem."""
+        """The documents of one per-file kind (family, product, plan, rules, cases) by file stem."""
         return {
             "family": self.families,
             "product": self.products,
             "plan": self.plans,
             "rules": self.rulesets,
+            "cases": self.cases,
         }[kind]
 
     def exists(self, kind: str, stem: str) -> bool:

@@ -109,3 +109,36 @@ def _component_refs(doc: Document, components: dict[str, Any], src: Sources) -> 
                 "never-covered",
                 f"component '{component}' is marked never_covered in components.yaml",
             )
+
+
+@lint(
+    "case-references",
+    "A scenario case names a product, plan, region and incident that exist (unless it expects an error), so that a typo in a case is caught by validate.",
+)
+def check_case_references(src: Sources) -> Iterator[Problem]:
+    regions = src.vocabulary("regions")
+    incidents = src.vocabulary("incidents")
+    for doc in src.cases.values():
+        for index, case in enumerate(doc.data):
+            if isinstance(case.get("expect"), dict) and "error" in case["expect"]:
+                continue  # a case that expects the lookup to fail may name what does not exist
+            for question in ("quote", "terms", "facts"):
+                asked = case.get(question)
+                if not isinstance(asked, dict):
+                    continue
+                for key, value in asked.items():
+                    if not isinstance(value, str):
+                        continue
+                    path = (index, question, key)
+                    if key == "product" and not src.exists("product", value):
+                        yield _unknown(doc, path, "unknown-product", "product", value, src.products)
+                    elif key == "plan" and not src.exists("plan", value):
+                        yield _unknown(doc, path, "unknown-plan", "plan", value, src.plans)
+                    elif (
+                        key in ("region", "product_region", "service_region")
+                        and src.regions
+                        and value not in regions
+                    ):
+                        yield _unknown(doc, path, "unknown-region", "region", value, regions)
+                    elif key == "incident" and src.incidents and value not in incidents:
+                        yield _unknown(doc, path, "unknown-incident", "incident", value, incidents)
