@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal"
 INVALID = FIXTURES / "invalid"
 ROOT = Path(__file__).parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``-m fuzz`` is the long fuzzing run: thirty times the examples unless told otherwise."""
+    if "fuzz" in (config.option.markexpr or "") and "not fuzz" not in config.option.markexpr:
+        os.environ.setdefault("CARE_CATALOG_FUZZ_SCALE", "30")
 
 
 @pytest.fixture(scope="session")

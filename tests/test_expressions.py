@@ -15,6 +15,8 @@ from engine.rules.expr.parser import MAX_DEPTH, Binary, parse
 from engine.rules.expr.types import BOOL, DATE, DATETIME, NUMBER, STRING, Period, list_of, record
 from engine.rules.functions import BUILTINS
 
+from .fuzzing import budget
+
 PERSON = record("person", name=STRING, born=DATE)
 NAMES = {
     "n": NUMBER,
@@ -174,7 +176,8 @@ def test_period_literals_are_calendar_months() -> None:
     assert str(Period(24)) == "2y" and str(Period(5)) == "5mo"
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=budget(400), deadline=None)
 @given(st.text(max_size=60))
 def test_any_string_parses_or_raises_a_located_expression_error(source: str) -> None:
     try:
@@ -227,7 +230,8 @@ TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=600, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=budget(600), deadline=None)
 @given(st.lists(TOKENS, min_size=1, max_size=12))
 def test_every_expression_that_checks_evaluates_without_error(tokens: list[str]) -> None:
     source = " ".join(tokens)
@@ -237,3 +241,80 @@ def test_every_expression_that_checks_evaluates_without_error(tokens: list[str])
         return
     compiled.evaluate(VALUES)
     compiled.evaluate({**VALUES, "maybe_moment": dt.datetime(2024, 2, 28), "maybe_n": Decimal(1)})
+
+
+EXTREMES = st.sampled_from(
+    ["36525d", "1200mo", "100y", "9999-12-31", "0001-01-01", "999999999999999"]
+)
+FACTS = st.fixed_dictionaries(
+    {
+        "n": st.decimals(min_value=-(10**14), max_value=10**14, places=2),
+        "m": st.decimals(min_value=0, max_value=10**6, places=0),
+        "flag": st.booleans(),
+        "word": st.text(max_size=8),
+        "day": st.dates(),
+        "moment": st.datetimes(),
+        "maybe_moment": st.none() | st.datetimes(),
+        "maybe_n": st.none() | st.decimals(min_value=-(10**6), max_value=10**6, places=2),
+        "who": st.fixed_dictionaries({"name": st.text(max_size=5), "born": st.dates()}),
+        "words": st.lists(st.text(max_size=5), max_size=3),
+    }
+)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=budget(1500), deadline=None)
+@given(st.lists(TOKENS | EXTREMES, min_size=1, max_size=10), FACTS)
+def test_expressions_that_check_evaluate_on_any_facts(
+    tokens: list[str], facts: dict[str, Any]
+) -> None:
+    """Totality: whatever the facts (the calendar's first and last days included), a checked
+    expression evaluates to a value of its type, never an exception."""
+    source = " ".join(tokens)
+    try:
+        compiled = compile_expression(source, NAMES, BUILTINS)
+    except ExprError:
+        return
+    value = compiled.evaluate(facts)
+    kind = compiled.type
+    if value is None:
+        assert kind.nullable or kind.name == "null", (source, facts)
+    elif kind.name == "bool":
+        assert isinstance(value, bool), (source, value)
+    elif kind.name == "date":
+        assert isinstance(value, dt.date) and not isinstance(value, dt.datetime), (source, value)
+    elif kind.name == "number":
+        assert isinstance(value, Decimal), (source, value)
+
+
+SHIFTS = st.sampled_from(["1mo", "100y", "1200mo", "36525d", "48h", "15d", "2w"])
+DAYS = st.recursive(
+    st.sampled_from(["day", "who.born", "date(moment)", "9999-12-31", "0001-01-01"]),
+    lambda inner: st.tuples(inner, st.sampled_from(["+", "-"]), SHIFTS).map(" ".join),
+    max_leaves=4,
+)
+MOMENTS = st.recursive(
+    st.sampled_from(["moment", "coalesce(maybe_moment, moment)", "9999-12-31T23:59"]),
+    lambda inner: st.tuples(
+        inner, st.sampled_from(["+", "-"]), st.sampled_from(["36525d", "48h", "30min", "2w"])
+    ).map(" ".join),
+    max_leaves=4,
+)
+COMPARISONS_OF_TIME = st.one_of(
+    st.tuples(DAYS, st.sampled_from(["<", "<=", "==", ">"]), DAYS).map(" ".join),
+    st.tuples(MOMENTS, st.sampled_from(["<", ">=", "!="]), MOMENTS).map(" ".join),
+    st.tuples(MOMENTS, st.just("-"), MOMENTS, st.sampled_from(["<=", ">"]), st.just("36525d")).map(
+        " ".join
+    ),
+)
+
+
+@pytest.mark.fuzz
+@settings(max_examples=budget(1000), deadline=None)
+@given(COMPARISONS_OF_TIME, FACTS)
+def test_date_arithmetic_has_an_answer_at_the_ends_of_the_calendar(
+    source: str, facts: dict[str, Any]
+) -> None:
+    """Shifting a date or time past year 9999 or before year 1 stays at the calendar's end."""
+    compiled = compile_expression(source, NAMES, BUILTINS)
+    assert isinstance(compiled.evaluate(facts), bool)

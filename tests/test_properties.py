@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from engine.core.problems import CatalogError
 from engine.read.reader import read_bytes, read_text
 
 from .conftest import MINIMAL
+from .fuzzing import budget
 
 YAML_BITS = st.sampled_from(
     [
@@ -50,7 +52,8 @@ YAML_BITS = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=budget(300), deadline=None)
 @given(st.text())
 def test_arbitrary_text_reads_or_reports(text: str) -> None:
     doc, problems = read_text("f.yaml", text)
@@ -59,14 +62,16 @@ def test_arbitrary_text_reads_or_reports(text: str) -> None:
         assert p.line >= 1 and p.column >= 1 and p.code
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=budget(300), deadline=None)
 @given(st.lists(YAML_BITS | st.text(max_size=5), max_size=40))
 def test_yaml_shaped_noise_reads_or_reports(parts: list[str]) -> None:
     doc, problems = read_text("f.yaml", "".join(parts))
     assert (doc is None) == bool(problems)
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.fuzz
+@settings(max_examples=budget(150), deadline=None)
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_read_or_report(raw: bytes) -> None:
     doc, problems = read_bytes("f.yaml", raw)
@@ -84,8 +89,11 @@ def mutation(draw: st.DrawFn) -> tuple[str, int, int, str]:
     return name, start, length, insert
 
 
+@pytest.mark.fuzz
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=budget(120),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(mutation())
 def test_a_mutated_catalog_loads_or_raises_catalog_error(
