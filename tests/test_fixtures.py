@@ -75,3 +75,11 @@ def test_every_lint_has_a_fixture_of_its_own() -> None:
         assert any(n.startswith(entry.name + "-") for n in names), (
             f"no fixture for lint {entry.name}"
         )
+
+
+def test_the_synthetic_catalog_the_benchmarks_build_is_valid(tmp_path: Path) -> None:
+    from .benchmarks.synth import make_catalog
+
+    report = check(make_catalog(tmp_path / "catalog", 30), use_cache=False)
+    assert report.errors == []
+    assert report.catalog is not None and len(report.catalog.products()) == 30

@@ -7,6 +7,8 @@ from pathlib import Path
 
 SHIPPED = Path(__file__).resolve().parents[2] / "catalog"
 REGIONS = ["us", "pl", "de", "fr", "jp", "gb", "cz", "nz"]
+# Half a unit where the region's currency has minor units (the yen has none).
+CENTS = {region: "" if region == "jp" else ".50" for region in REGIONS}
 
 
 def product_yaml(index: int) -> str:
@@ -39,7 +41,7 @@ def product_yaml(index: int) -> str:
             "  - plan: care-refresh-1y",
             f"    region: {region}",
             "    terms: 2023-07-13",
-            f"    fee_each: {base}.50",
+            f"    fee_each: {base}{CENTS[region]}",
             "    seller: Example retailer",
             f"    source: https://example.org/{index}/{region}/1y-2023",
             '    checked: "2024"',
