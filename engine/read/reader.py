@@ -36,28 +36,32 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+# The implicit tags of the YAML 1.2 core schema, and the ``<<`` merge key, in one expression:
+# PyYAML's resolver tries a list of expressions per scalar in Python, which costs more than
+# parsing the file in C.
+_PLAIN = re.compile(
+    r"(?P<bool>true|True|TRUE|false|False|FALSE)"
+    r"|(?P<int>[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))"
+    r"|(?P<null>~|null|Null|NULL|)"
+    r"|(?P<merge><<)"
+)
+_PLAIN_TAGS = {"bool": _BOOL, "int": _INT, "float": _FLOAT, "null": _NULL, "merge": _MERGE}
+
+
 class _CoreResolver(BaseResolver):
     """Implicit tags of the YAML 1.2 core schema, and the ``<<`` merge key."""
 
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                match = _PLAIN.fullmatch(value)
+                if match is not None:
+                    return _PLAIN_TAGS[match.lastgroup or ""]
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
-_CoreResolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_CoreResolver.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_CoreResolver.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
-_CoreResolver.add_implicit_resolver(
-    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 try:
     from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
@@ -161,7 +165,11 @@ class _Builder:
             if not number.is_finite():
                 self.fail(node, "bad-number", f"'{text[:40]}' is not a finite number", path)
                 return None
-            return self.in_range(node, number, text, path)
+            number = self.in_range(node, number, text, path)
+            if number is not None and number == number.to_integral_value():
+                # 2.0 is the integer 2 (as JSON Schema says), to every validator alike.
+                return int(number)
+            return number
         hint = "catalog files use plain YAML data only" if "python" in tag else None
         self.fail(node, "unsafe-tag", f"tag '{_short(tag)}' is not allowed", path, hint)
         return None
