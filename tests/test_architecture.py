@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .conftest import ROOT
 
-LAYERS = ["cli", "site", "catalog", "model", "check", "rules", "read", "core"]
+LAYERS = ["cli", "site", "catalog", "model", "validate", "rules", "read", "core"]
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:

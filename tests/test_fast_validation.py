@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.check.schemas import SchemaSet
 from engine.read.files import FOLDERS, SINGLE_FILES, find_files
 from engine.read.reader import read_bytes
+from engine.validate.schemas import SchemaSet
 
 from .conftest import INVALID, MINIMAL, ROOT
 from .fuzzing import budget

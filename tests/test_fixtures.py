@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from engine.catalog.loader import check
-from engine.check.lints import LINTS
 from engine.core.problems import CatalogError
+from engine.validate.lints import LINTS
 
 from .conftest import INVALID, MINIMAL
 

@@ -220,3 +220,13 @@ def test_an_entry_with_both_from_and_known_by_is_one_located_error(minimal_copy:
     report = engine.check(minimal_copy)
     assert [(p.code, p.line) for p in report.errors] == [("ambiguous", 5)]
     assert "needs exactly one of 'from', 'known_by' (found 2)" in report.errors[0].message
+
+
+def test_importing_engine_loads_no_library_module_until_a_name_is_used() -> None:
+    code = (
+        "import sys, engine; before = sorted(m for m in sys.modules if m.startswith('engine.'));"
+        "engine.load; print(before, 'engine.catalog.loader' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "['engine.core', 'engine.core.version'] True", result.stderr
+    assert sorted(engine.__all__) == sorted([*engine._PUBLIC, "__version__"])

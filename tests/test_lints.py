@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.check.lints import LINTS, Sources, run_lints
 from engine.read.files import find_files
 from engine.read.reader import read_bytes
+from engine.validate.lints import LINTS, Sources, run_lints
 
 from .conftest import INVALID, MINIMAL
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.check.schemas import KINDS, SchemaSet
 from engine.read.reader import read_text
+from engine.validate.schemas import KINDS, SchemaSet
 
 from .conftest import ROOT
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.catalog.lookups import Catalog
-from engine.check.schemas import SchemaSet
 from engine.core.problems import CatalogError, LookupProblem, Problem
 from engine.core.resources import data_dir
 from engine.read.files import display_path
 from engine.read.reader import read_bytes
+from engine.validate.schemas import SchemaSet
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from engine.catalog.linker import build_catalog
 from engine.catalog.lookups import Catalog
-from engine.check.lints import run_lints
-from engine.check.schemas import SchemaSet
 from engine.core.problems import CatalogError, Problem, Severity
 from engine.core.resources import data_dir
 from engine.core.version import __version__
@@ -23,6 +21,8 @@ from engine.read.document import Document
 from engine.read.files import catalog_name, display_path, find_files
 from engine.read.reader import read_bytes
 from engine.read.sources import Sources
+from engine.validate.lints import run_lints
+from engine.validate.schemas import SchemaSet
 
 
 @dataclass

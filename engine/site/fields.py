@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from engine.check.schemas import KINDS, SchemaSet
+from engine.validate.schemas import KINDS, SchemaSet
 
 FILES = {
     "catalog": "catalog.yaml",

@@ -6,9 +6,9 @@ place, so their order does not matter. Lints run only on documents that passed t
 they may trust the shape of the data.
 """
 
-from engine.check.lints import amounts, dates, identity, references, rules
-from engine.check.lints.registry import LINTS, Lint, lint, run_lints
 from engine.read.sources import Sources
+from engine.validate.lints import amounts, dates, identity, references, rules
+from engine.validate.lints.registry import LINTS, Lint, lint, run_lints
 
 __all__ = [
     "LINTS",

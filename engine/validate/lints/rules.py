@@ -6,10 +6,10 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from engine.check.lints.registry import lint
 from engine.core.problems import Problem, did_you_mean
 from engine.read.document import Document
 from engine.read.sources import Sources
+from engine.validate.lints.registry import lint
 
 
 def rule_lists(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.check.lints.registry import lint
 from engine.core.problems import Problem
 from engine.read.sources import Sources
+from engine.validate.lints.registry import lint
 
 
 @lint("file-id", "The id of a family, product or plan equals its file name.")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem, Severity
 from engine.read.sources import Sources
+from engine.validate.lints.registry import lint, priced
 
 
 @lint(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem, did_you_mean
 from engine.read.document import Document
 from engine.read.sources import Sources
+from engine.validate.lints.registry import lint, priced
 
 
 @lint("references", "Every id a file names (family, category, component, plan, region) exists.")

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from engine.check.lints.registry import lint, priced
 from engine.core.problems import Problem
 from engine.read.document import Document
 from engine.read.sources import Sources
+from engine.validate.lints.registry import lint, priced
 
 
 def _date(text: str) -> dt.date:
