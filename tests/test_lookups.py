@@ -129,3 +129,17 @@ def test_a_broken_catalog_raises_catalog_error_with_every_problem(minimal_copy: 
         engine.load(minimal_copy)
     codes = sorted(p.code for p in caught.value.errors)
     assert codes == ["unknown-category", "unknown-key"]
+
+
+def test_a_remembered_quote_is_the_same_answer_and_errors_are_not_remembered(
+    shipped: Catalog,
+) -> None:
+
+    day = dt.date(2022, 6, 1)
+    first = shipped.quote("mavic-3", "care-refresh-1y", "us", 2, False, day)
+    assert shipped.quote("mavic-3", "care-refresh-1y", "us", 2, False, day) is first
+    assert first == shipped.fee_quote("mavic-3", "care-refresh-1y", "us", 2, False, day).money
+    assert shipped.quote("mavic-3", "care-refresh-1y", "us", 1, False, day).amount == 159
+    for _ in range(2):
+        with pytest.raises(LookupProblem, match="published under the terms of 2020-01-01 only"):
+            shipped.quote("mavic-3", "care-refresh-1y", "us", 1, False, dt.date(2024, 1, 1))

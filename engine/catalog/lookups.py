@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from engine.catalog.policy import Policy
 
 T = TypeVar("T")
+_MEMO_SIZE = 100_000  # remembered quotes at the most; the memo starts again when full
 
 
 class Catalog:
@@ -62,6 +63,7 @@ class Catalog:
         self.plans = dict(plans)
         self._products = dict(products)
         self._offers_by_product_plan_region: dict[tuple[str, str, str], list[Offer]] = {}
+        self._quotes: dict[tuple[Any, ...], Money] = {}
         for product in self._products.values():
             for offer in product.offers:
                 key = (product.id, offer.plan, offer.region)
@@ -236,7 +238,17 @@ class Catalog:
         on: dt.date | None = None,
     ) -> Money:
         """The fee of replacement number *replacement* (or the flyaway fee) under the terms of *on*."""
-        return self.fee_quote(product, plan, region, replacement, flyaway, on).money
+        # A catalog never changes: an answer for ids and a day is remembered (a dict look-up after).
+        if on is None or not isinstance(product, str) or not isinstance(plan, str):
+            return self.fee_quote(product, plan, region, replacement, flyaway, on).money
+        key = (product, plan, region, replacement, flyaway, on)
+        found = self._quotes.get(key)
+        if found is None:
+            found = self.fee_quote(product, plan, region, replacement, flyaway, on).money
+            if len(self._quotes) >= _MEMO_SIZE:
+                self._quotes.clear()
+            self._quotes[key] = found
+        return found
 
     def price_quote(
         self,
