@@ -20,6 +20,7 @@ import engine
 from engine.site.build import BuildResult, build, environment, render
 from engine.site.views import SiteViews
 
+from .conftest import record
 from .synth import make_catalog
 
 pytestmark = pytest.mark.benchmark
@@ -69,7 +70,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, flo
             f"({cold / floor:4.1f}x floor, {first.published.files} files) | unchanged rebuild "
             f"{rebuild * 1000:8.1f} ms, {len(again.changed)} files rewritten"
         )
-    return results
+    return record("build", results)
 
 
 def test_a_build_stays_within_a_small_multiple_of_rendering(

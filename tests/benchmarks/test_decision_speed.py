@@ -16,6 +16,7 @@ import pytest
 import engine
 from engine.catalog.lookups import Catalog
 
+from .conftest import record
 from .synth import make_catalog
 
 pytestmark = pytest.mark.benchmark
@@ -87,7 +88,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, float]:
         f"decide() with fact parsing {results['decide'] * 1e6:.1f} µs | "
         f"catalog of 100 vs 1,000 products: {results['decide_100'] * 1e6:.1f} vs {results['decide_1000'] * 1e6:.1f} µs"
     )
-    return results
+    return record("decide", results)
 
 
 def test_compiled_rules_stay_within_a_small_multiple_of_handwritten_python(

@@ -19,6 +19,7 @@ import yaml
 
 from engine.catalog.loader import check
 
+from .conftest import record
 from .synth import make_catalog
 
 pytestmark = pytest.mark.benchmark
@@ -86,7 +87,7 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, flo
             f"({cold / floor:4.1f}x floor) | warm {warm * 1000:8.1f} ms ({warm / floor:4.2f}x floor) | "
             f"one file edited {incremental * 1000:8.1f} ms ({incremental / warm:4.2f}x warm)"
         )
-    return results
+    return record("load", results)
 
 
 def test_a_warm_load_costs_less_than_parsing_the_catalog(

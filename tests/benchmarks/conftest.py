@@ -1,0 +1,78 @@
+"""Every benchmark's figures, written at the end of the run as JSON and as a markdown table.
+
+``python -m pytest -m benchmark tests/benchmarks -s`` leaves ``test-output/benchmarks.json`` and
+``test-output/benchmarks.md`` (the tables the README's speed section is taken from).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+FIGURES: dict[str, Any] = {}
+
+
+def record(name: str, figures: Any) -> Any:
+    """Keep *figures* (sizes to timings, or named timings in seconds) for the report; return them."""
+    FIGURES[name] = figures
+    return figures
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def _markdown() -> str:
+    lines = [
+        f"Benchmarks on {platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores",
+        "",
+    ]
+    load = FIGURES.get("load")
+    if load:
+        lines += [
+            "| products | C-parse floor | cold check | warm check | one file edited |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for size, f in sorted(load.items()):
+            lines.append(
+                f"| {size:,} | {_ms(f['parse_floor'])} | {_ms(f['cold'])} ({f['cold'] / f['parse_floor']:.2f}x) "
+                f"| {_ms(f['warm'])} ({f['warm'] / f['parse_floor']:.2f}x) | {_ms(f['incremental'])} ({f['incremental'] / f['warm']:.2f}x warm) |"
+            )
+        lines.append("")
+    build = FIGURES.get("build")
+    if build:
+        lines += [
+            "| products | render floor | build | unchanged rebuild |",
+            "|---:|---:|---:|---:|",
+        ]
+        for size, f in sorted(build.items()):
+            lines.append(
+                f"| {size:,} | {_ms(f['floor'])} | {_ms(f['cold'])} ({f['cold'] / f['floor']:.2f}x) | {_ms(f['rebuild'])}, {int(f['rewritten'])} files rewritten |"
+            )
+        lines.append("")
+    decide = FIGURES.get("decide")
+    if decide:
+        lines += [
+            "| hand-written rules | compiled rules | decide() | decide(), 100 products | decide(), 1,000 products |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {decide['handwritten'] * 1e6:.1f} µs | {decide['rules'] * 1e6:.1f} µs | {decide['decide'] * 1e6:.1f} µs "
+            f"| {decide['decide_100'] * 1e6:.1f} µs | {decide['decide_1000'] * 1e6:.1f} µs |",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not FIGURES:
+        return
+    OUTPUT.mkdir(exist_ok=True)
+    (OUTPUT / "benchmarks.json").write_text(
+        json.dumps(FIGURES, indent=2, sort_keys=True, default=str) + "\n"
+    )
+    (OUTPUT / "benchmarks.md").write_text(_markdown())
