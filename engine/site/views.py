@@ -14,7 +14,8 @@ from typing import Any
 
 from engine.core.resources import data_dir
 from engine.model.entities import Plan, Product
-from engine.site.parts import Parts
+from engine.site import paging
+from engine.site.lists import Lists
 from engine.site.presentation import iso, source_view
 from engine.site.product_page import ProductPage
 
@@ -24,12 +25,18 @@ class Page:
     """One HTML page to render: where it goes, its template, its title, how to make its view data.
 
     The view is made when the page is rendered, so pages can be rendered in separate processes.
+    *shows* names what of the catalog the page prints beyond its shared parts (plans, families,
+    regions, settings): the ids of the products whose files it reads (None: every product), and
+    *shape*, any other figure it depends on. An incremental build renders a page again only when
+    one of these, or a shared part, changed.
     """
 
     path: str
     template: str
     title: str
     make_view: Callable[[], dict[str, Any]]
+    shows: tuple[str, ...] | None = None
+    shape: str = ""
 
     @property
     def root(self) -> str:
@@ -37,7 +44,13 @@ class Page:
         return "../" * self.path.count("/")
 
 
-class SiteViews(Parts):
+# The most a page of a long list holds: compare rows, history events, family models.
+COMPARE_ROWS = 1000
+HISTORY_EVENTS = 500
+FAMILY_ROWS = 500
+
+
+class SiteViews(Lists):
     """The view data of every page, computed for the day *on*."""
 
     # -- the pages -------------------------------------------------------------------------
@@ -46,28 +59,48 @@ class SiteViews(Parts):
         """Every HTML page of the site, in a stable order."""
         cat = self.catalog
         yield Page("index.html", "index.html", cat.title, self.index)
-        yield Page(
-            "compare.html", "compare.html", "Compare every model, plan and market", self.compare
-        )
-        yield Page("history.html", "history.html", "How the terms changed", self.history)
-        for family in cat.families.values():
+        compare = paging.groups(cat.products(), COMPARE_ROWS, lambda p: len(p.offers))
+        shape = f"{len(compare)} {self._fee_width} {' '.join(self._offer_regions)}"
+        for number, group in enumerate(compare, 1):
             yield Page(
-                f"families/{family.id}.html",
-                "family.html",
-                family.name,
-                partial(self.family, family.id),
+                paging.path("compare.html", number),
+                "compare.html",
+                paging.title("Compare every model, plan and market", number, len(compare)),
+                partial(self.compare, group, number, len(compare)),
+                tuple(p.id for p in group),
+                shape,
             )
+        history = paging.groups(self._events, HISTORY_EVENTS)
+        for number, events in enumerate(history, 1):
+            yield Page(
+                paging.path("history.html", number),
+                "history.html",
+                paging.title("How the terms changed", number, len(history)),
+                partial(self.history, events, number, len(history)),
+            )
+        for family in cat.families.values():
+            members = paging.groups(cat.products(family=family.id), FAMILY_ROWS)
+            for number, group in enumerate(members, 1):
+                yield Page(
+                    paging.path(f"families/{family.id}.html", number),
+                    "family.html",
+                    paging.title(family.name, number, len(members)),
+                    partial(self.family, family.id, group, number, len(members)),
+                    tuple(p.id for p in group),
+                    str(len(members)),
+                )
         for product in cat.products():
             yield Page(
                 f"products/{product.id}.html",
                 "product.html",
                 product.name,
                 partial(self.product, product),
+                (product.id,),
             )
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
-        yield Page("fields.html", "fields.html", "Catalog file reference", self.fields)
-        yield Page("404.html", "404.html", "Page not found", dict)
+        yield Page("fields.html", "fields.html", "Catalog file reference", self.fields, ())
+        yield Page("404.html", "404.html", "Page not found", dict, ())
 
     def common(self) -> dict[str, Any]:
         """What every page's frame shows: the catalog, its plans and the day of the figures."""
@@ -125,8 +158,15 @@ class SiteViews(Parts):
             },
         }
 
-    def family(self, family_id: str) -> dict[str, Any]:
-        """A family's models with each plan's replacements and a latest published price.
+    def family(
+        self,
+        family_id: str,
+        members: list[Product] | None = None,
+        number: int = 1,
+        total: int = 1,
+    ) -> dict[str, Any]:
+        """A family's models (*members*, one page of them) with each plan's replacements and a
+        latest published price.
 
         The price is the default market's where it publishes one, else the first other market's
         (markets by name), under the newest terms that market prices.
@@ -136,7 +176,9 @@ class SiteViews(Parts):
         plans = [p for p in cat.plans.values() if self.sold(p)]
         product_page = ProductPage(self)
         rows = []
-        for product in cat.products(family=family.id):
+        if members is None:
+            members = cat.products(family=family.id)
+        for product in members:
             cells = []
             for plan in plans:
                 terms = self.terms(plan, product)
@@ -170,6 +212,7 @@ class SiteViews(Parts):
             },
             "plans": [{"id": p.id, "name": p.short_name} for p in plans],
             "rows": rows,
+            "pager": paging.pager(f"{family.id}.html", number, total),
         }
 
     def product(self, product: Product) -> dict[str, Any]:
@@ -200,102 +243,3 @@ class SiteViews(Parts):
         from engine.site.fields import field_reference
 
         return {"kinds": field_reference(data_dir("schema"))}
-
-    def compare(self) -> dict[str, Any]:
-        """One row per published offer (and per model without any), with filter and sort keys."""
-        cat = self.catalog
-        width = max(
-            (len(o.fees) for p in cat.products() for o in p.offers if not o.flat_fee), default=1
-        )
-        width = max(
-            [width]
-            + [
-                a.replacements
-                for plan in cat.plans.values()
-                for v in plan.versions
-                for a in v.allowances.values()
-            ]
-        )
-        rows = []
-        for product in cat.products():
-            base = {
-                **self.product_link(product),
-                "family": product.family,
-                "family_name": cat.families[product.family].name,
-                "category": product.category,
-            }
-            if not product.offers:
-                rows.append({**base, "offer": None})
-            for offer in product.offers:
-                region = cat.region(offer.region)
-                rows.append(
-                    {
-                        **base,
-                        "offer": {
-                            "plan": cat.plans[offer.plan].short_name,
-                            "plan_id": offer.plan,
-                            "region": region.id,
-                            "region_name": region.name,
-                            "terms": self.terms_label(offer),
-                            "price": self.money_cell(offer.price, region),
-                            "fees": self.fee_cells(offer, product, width),
-                            "flyaway": self.money_cell(offer.flyaway_fee, region),
-                            "checked": offer.checked,
-                            "source": source_view(offer.source),
-                            "doubtful": offer.doubtful,
-                        },
-                    }
-                )
-        regions = sorted(
-            {o.region for p in cat.products() for o in p.offers},
-            key=lambda r: cat.regions[r].name,
-        )
-        return {
-            "rows": rows,
-            "fee_numbers": list(range(1, width + 1)),
-            "families": [{"id": f.id, "name": f.name} for f in cat.families.values()],
-            "categories": [{"id": c.id, "name": c.name} for c in cat.categories.values()],
-            "regions": [{"id": r, "name": cat.regions[r].name} for r in regions],
-        }
-
-    def history(self) -> dict[str, Any]:
-        """Every dated change, newest first: plan versions and flyaway-list changes."""
-        cat = self.catalog
-        events: list[dict[str, Any]] = []
-        for plan in cat.plans.values():
-            for version in plan.versions:
-                events.append(
-                    {
-                        "date": version.start.isoformat(),
-                        "approximate": version.approximate,
-                        "kind": "terms",
-                        "title": f"{plan.name}: {version.label}",
-                        "link": f"plans/{plan.id}.html",
-                        "changes": list(version.changes),
-                        "sources": [source_view(s) for s in version.sources],
-                    }
-                )
-        for product in cat.products():
-            for entry in product.flyaway:
-                if entry.bound:
-                    listed = "on" if entry.eligible else "off"
-                    title = f"{product.name} shown {listed} the flyaway list (changed on an unknown earlier day)"
-                else:
-                    listed = "added to" if entry.eligible else "removed from"
-                    title = f"{product.name} {listed} the flyaway list"
-                events.append(
-                    {
-                        "date": entry.start.isoformat(),
-                        "approximate": entry.approximate,
-                        "kind": "flyaway",
-                        "title": title,
-                        "link": f"products/{product.id}.html",
-                        "changes": [entry.note] if entry.note else [],
-                        "sources": [source_view(entry.source)],
-                    }
-                )
-        events.sort(key=lambda e: (e["date"], e["kind"], e["title"]), reverse=True)
-        years: dict[str, list[dict[str, Any]]] = {}
-        for event in events:
-            years.setdefault(event["date"][:4], []).append(event)
-        return {"years": [{"year": y, "events": e} for y, e in years.items()]}

@@ -1,0 +1,142 @@
+"""The site's long lists: every offer side by side (compare) and every dated change (history).
+
+Both grow with the catalog, so both are shown a page at a time (``engine.site.paging``).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from engine.model.entities import Product
+from engine.site import paging
+from engine.site.parts import Parts
+from engine.site.presentation import source_view
+
+
+class Lists(Parts):
+    """The compare table and the history, for the day *on*."""
+
+    @cached_property
+    def _fee_width(self) -> int:
+        """How many fee columns the compare table has: the longest fee list or allowance."""
+        cat = self.catalog
+        width = max(
+            (len(o.fees) for p in cat.products() for o in p.offers if not o.flat_fee), default=1
+        )
+        return max(
+            [width]
+            + [
+                a.replacements
+                for plan in cat.plans.values()
+                for v in plan.versions
+                for a in v.allowances.values()
+            ]
+        )
+
+    @cached_property
+    def _offer_regions(self) -> list[str]:
+        """The markets with an offer, by name."""
+        cat = self.catalog
+        return sorted(
+            {o.region for p in cat.products() for o in p.offers},
+            key=lambda r: cat.regions[r].name,
+        )
+
+    def compare(
+        self, products: list[Product] | None = None, number: int = 1, total: int = 1
+    ) -> dict[str, Any]:
+        """One row per published offer (and per model without any) of *products* (one page of
+        the catalog's), with filter and sort keys."""
+        cat = self.catalog
+        width = self._fee_width
+        rows = []
+        for product in cat.products() if products is None else products:
+            base = {
+                **self.product_link(product),
+                "family": product.family,
+                "family_name": cat.families[product.family].name,
+                "category": product.category,
+            }
+            if not product.offers:
+                rows.append({**base, "offer": None})
+            for offer in product.offers:
+                region = cat.region(offer.region)
+                rows.append(
+                    {
+                        **base,
+                        "offer": {
+                            "plan": cat.plans[offer.plan].short_name,
+                            "plan_id": offer.plan,
+                            "region": region.id,
+                            "region_name": region.name,
+                            "terms": self.terms_label(offer),
+                            "price": self.money_cell(offer.price, region),
+                            "fees": self.fee_cells(offer, product, width),
+                            "flyaway": self.money_cell(offer.flyaway_fee, region),
+                            "checked": offer.checked,
+                            "source": source_view(offer.source),
+                            "doubtful": offer.doubtful,
+                        },
+                    }
+                )
+        return {
+            "rows": rows,
+            "fee_numbers": list(range(1, width + 1)),
+            "families": [{"id": f.id, "name": f.name} for f in cat.families.values()],
+            "categories": [{"id": c.id, "name": c.name} for c in cat.categories.values()],
+            "regions": [{"id": r, "name": cat.regions[r].name} for r in self._offer_regions],
+            "pager": paging.pager("compare.html", number, total),
+        }
+
+    def history(
+        self, events: list[dict[str, Any]] | None = None, number: int = 1, total: int = 1
+    ) -> dict[str, Any]:
+        """Dated changes, newest first, by year: *events* (one page of them), else all."""
+        years: dict[str, list[dict[str, Any]]] = {}
+        for event in self._events if events is None else events:
+            years.setdefault(event["date"][:4], []).append(event)
+        return {
+            "years": [{"year": y, "events": e} for y, e in years.items()],
+            "pager": paging.pager("history.html", number, total),
+        }
+
+    @cached_property
+    def _events(self) -> list[dict[str, Any]]:
+        """Every dated change, newest first: plan versions and flyaway-list changes."""
+        cat = self.catalog
+        events: list[dict[str, Any]] = []
+        for plan in cat.plans.values():
+            for version in plan.versions:
+                events.append(
+                    {
+                        "date": version.start.isoformat(),
+                        "approximate": version.approximate,
+                        "kind": "terms",
+                        "title": f"{plan.name}: {version.label}",
+                        "link": f"plans/{plan.id}.html",
+                        "changes": list(version.changes),
+                        "sources": [source_view(s) for s in version.sources],
+                    }
+                )
+        for product in cat.products():
+            for entry in product.flyaway:
+                if entry.bound:
+                    listed = "on" if entry.eligible else "off"
+                    title = f"{product.name} shown {listed} the flyaway list (changed on an unknown earlier day)"
+                else:
+                    listed = "added to" if entry.eligible else "removed from"
+                    title = f"{product.name} {listed} the flyaway list"
+                events.append(
+                    {
+                        "date": entry.start.isoformat(),
+                        "approximate": entry.approximate,
+                        "kind": "flyaway",
+                        "title": title,
+                        "link": f"products/{product.id}.html",
+                        "changes": [entry.note] if entry.note else [],
+                        "sources": [source_view(entry.source)],
+                    }
+                )
+        events.sort(key=lambda e: (e["date"], e["kind"], e["title"]), reverse=True)
+        return events
