@@ -265,6 +265,7 @@ def test_changing_one_fee_changes_exactly_the_files_showing_it(tmp_path: Path) -
 def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_path: Path) -> None:
     first = build(shipped, tmp_path / "s", on=BUILD_DAY)
     before = files_of(first.path)
+    manifest = (tmp_path / ".s.manifest.json").read_bytes()
 
     def interrupt(done: int, total: int) -> None:
         if done == 10:
@@ -273,7 +274,9 @@ def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_pat
     with pytest.raises(KeyboardInterrupt):
         build(shipped, tmp_path / "s", on=BUILD_DAY.replace(year=2030), progress=interrupt)
     assert files_of(tmp_path / "s") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", "s"]  # the lock stays, empty
+    assert (tmp_path / ".s.manifest.json").read_bytes() == manifest
+    # The lock stays, empty; the manifest still describes the site in place.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", ".s.manifest.json", "s"]
 
 
 def test_a_folder_not_built_here_is_never_replaced(shipped: Catalog, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Every stage collects all its problems; a catalog with an error never yields a Ca
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.cache import DocumentCache, cache_dir
 from engine.read.document import Document
-from engine.read.files import catalog_name, display_path, find_files
+from engine.read.files import display_path, find_files
 from engine.read.reader import read_bytes
 from engine.read.sources import Sources
 from engine.validate.lints import run_lints
@@ -35,6 +36,7 @@ class Report:
     cases: int = 0
     catalog: Catalog | None = None
     cache_hits: int = 0
+    inputs: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,13 +80,15 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
     )
     sources = Sources()
     sources.broken.update((kind, path.stem) for kind, path in refused)
+    folder = root.resolve().name  # files are named from the catalog folder, as catalog_name does
     with _gc_paused():
         for kind, file in files:
-            doc = _read_valid(file, kind, schemas, cache, report.problems)
+            name = f"{folder}/{file.relative_to(root).as_posix()}"
+            doc = _read_valid(file, kind, schemas, cache, report.problems, report.inputs, name)
             if doc is None:
                 sources.broken.add((kind, file.stem))
                 continue
-            doc.catalog_file = catalog_name(root, file)
+            doc.catalog_file = name
             if kind == "cases":
                 report.cases += len(doc.data)
             if kind in ("family", "product", "plan", "rules", "cases"):
@@ -97,21 +101,33 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
             catalog, link_problems = build_catalog(root, sources)
             report.problems.extend(link_problems)
             if not report.errors:
+                catalog.inputs = report.inputs
                 report.catalog = catalog
     report.problems.sort()
     return report
 
 
 def _read_valid(
-    file: Path, kind: str, schemas: SchemaSet, cache: DocumentCache, problems: list[Problem]
+    file: Path,
+    kind: str,
+    schemas: SchemaSet,
+    cache: DocumentCache,
+    problems: list[Problem],
+    inputs: dict[str, tuple[int, int, str]],
+    name: str,
 ) -> Document | None:
     shown = display_path(file)
     try:
-        raw = file.read_bytes()
+        with open(file, "rb") as handle:
+            stat = os.fstat(
+                handle.fileno()
+            )  # of the bytes read, whatever happens to the file later
+            raw = handle.read()
     except OSError as exc:
         problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}"))
         return None
     key = cache.key(raw)
+    inputs[name] = (stat.st_size, stat.st_mtime_ns, key)
     cached = cache.get(key, shown)
     if cached is not None:
         return cached

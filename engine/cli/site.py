@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,11 @@ def _site_options(command: Any) -> Any:
         show_default=True,
         help="The folder to build into; replaced whole, only if a previous build made it.",
     )(command)
+    command = click.option(
+        "--full",
+        is_flag=True,
+        help="Render every page again, not only those whose inputs changed since the last build.",
+    )(command)
     return click.argument(
         "catalog", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
     )(command)
@@ -45,6 +51,7 @@ def _build(
     out: Path,
     base_url: str | None,
     on: dt.date | None,
+    full: bool = False,
 ) -> Any:
     from engine.catalog.loader import load
 
@@ -54,9 +61,16 @@ def _build(
         )
     day = _build_day(on)
     path, ctx.obj["catalog_label"] = chosen_catalog(ctx, catalog)
+    if not full:
+        from engine.site.incremental import base_url as normal
+        from engine.site.incremental import up_to_date
+
+        manifest = up_to_date(path, out, day.isoformat(), normal(base_url))
+        if manifest is not None:
+            return UpToDate(out.absolute(), day, len(manifest["sizes"]))
     with user_errors():
         cat = load(path)
-        return _publish(cat, out, base_url, day)
+        return _publish(cat, out, base_url, day, full)
 
 
 def _build_day(on: dt.date | None) -> dt.date:
@@ -68,7 +82,16 @@ def _build_day(on: dt.date | None) -> dt.date:
         fail(str(exc), 2)
 
 
-def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date) -> Any:
+@dataclass(frozen=True)
+class UpToDate:
+    """A build with nothing to do: no catalog file, template or setting changed since the last."""
+
+    path: Path
+    on: dt.date
+    files: int
+
+
+def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date, full: bool) -> Any:
     from engine.site.build import build
     from engine.site.publish import PublishError
 
@@ -80,8 +103,10 @@ def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date) -> Any
                     bar.length = total
                     bar.update(done - bar.pos)
 
-                return build(cat, out, base_url=base_url, on=day, progress=progress)
-        return build(cat, out, base_url=base_url, on=day)
+                return build(
+                    cat, out, base_url=base_url, on=day, progress=progress, incremental=not full
+                )
+        return build(cat, out, base_url=base_url, on=day, incremental=not full)
     except PublishError as exc:
         fail(str(exc), 1)
     except OSError as exc:
@@ -90,6 +115,11 @@ def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date) -> Any
 
 def _built(ctx: click.Context, result: Any) -> str:
     path = result.path
+    if isinstance(result, UpToDate):
+        return (
+            f"up to date: nothing in {ctx.obj['catalog_label']} changed since the last build "
+            f"({result.files} files) for {result.on}\nopen {path / 'index.html'}"
+        )
     files = result.published.files
     return (
         f"built {result.pages} pages from {ctx.obj['catalog_label']} ({files} files, {len(result.changed)} changed, "
@@ -102,10 +132,19 @@ def _built(ctx: click.Context, result: Any) -> str:
 @_site_options
 @click.pass_context
 def build_site(
-    ctx: click.Context, catalog: Path | None, out: Path, base_url: str | None, on: dt.date | None
+    ctx: click.Context,
+    catalog: Path | None,
+    out: Path,
+    base_url: str | None,
+    on: dt.date | None,
+    full: bool,
 ) -> None:
-    """Build the website and JSON API into a folder (default _site/)."""
-    click.echo(_built(ctx, _build(ctx, catalog, out, base_url, on)))
+    """Build the website and JSON API into a folder (default _site/).
+
+    Only what changed since the last build into the same folder is rendered again; with
+    nothing changed, nothing is read beyond the files' sizes and times.
+    """
+    click.echo(_built(ctx, _build(ctx, catalog, out, base_url, on, full)))
 
 
 @click.command()
@@ -124,6 +163,7 @@ def serve(
     out: Path,
     base_url: str | None,
     on: dt.date | None,
+    full: bool,
     port: int,
     watch: bool,
 ) -> None:
@@ -132,7 +172,7 @@ def serve(
 
     from engine.site import serve as preview
 
-    result = _build(ctx, catalog, out, base_url, on)
+    result = _build(ctx, catalog, out, base_url, on, full)
     click.echo(_built(ctx, result).splitlines()[0])
     try:
         server = preview.make_server(result.path, port, quiet=False)

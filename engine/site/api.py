@@ -23,13 +23,20 @@ VERSION = "v1"
 PREFIX = f"api/{VERSION}"
 
 
-def documents(catalog: Catalog, on: dt.date) -> Iterator[tuple[str, Callable[[], Any]]]:
-    """Every API document as (path in the site, a function making its JSON value)."""
-    yield f"{PREFIX}/index.json", partial(index, catalog, on)
+def documents(
+    catalog: Catalog, on: dt.date
+) -> Iterator[tuple[str, Callable[[], Any], tuple[str, ...] | None]]:
+    """Every API document as (path in the site, a function making its JSON value, the products
+    it shows: None for every product, as ``Page.shows``)."""
+    yield f"{PREFIX}/index.json", partial(index, catalog, on), None
     for product in catalog.products():
-        yield f"{PREFIX}/products/{product.id}.json", partial(product_doc, catalog, product, on)
+        yield (
+            f"{PREFIX}/products/{product.id}.json",
+            partial(product_doc, catalog, product, on),
+            (product.id,),
+        )
     for plan in catalog.plans.values():
-        yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on)
+        yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on), None
 
 
 def product_doc(catalog: Catalog, product: Product, on: dt.date) -> dict[str, Any]:

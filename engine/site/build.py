@@ -23,6 +23,8 @@ import jinja2
 from engine.catalog.lookups import Catalog
 from engine.core.resources import data_dir
 from engine.site import api
+from engine.site.incremental import Keys, manifest_bytes, previous_outputs
+from engine.site.incremental import base_url as _base_url
 from engine.site.publish import Published, Publisher
 from engine.site.views import Page, SiteViews
 
@@ -31,13 +33,15 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class BuildResult:
-    """A finished build: where it is, the day of its figures, its pages and files, what changed."""
+    """A finished build: where it is, the day of its figures, its pages and files, what changed,
+    and how many pages and API files it rendered (the others were kept from the last build)."""
 
     path: Path
     on: dt.date
     pages: int
     published: Published
     seconds: float
+    rendered: int = 0
 
     @property
     def changed(self) -> tuple[str, ...]:
@@ -79,11 +83,15 @@ def build(
     on: dt.date | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the site of *catalog* into *out*; on any failure the previous site stays as it was.
 
     *workers*: processes rendering pages and API documents (default: one per core for a large
     catalog, none for a small one); the bytes are the same whatever the number.
+    *incremental*: render only the pages and API files whose inputs changed since the previous
+    build into *out* (``engine.site.incremental``), linking the others; the bytes are those of a
+    full build either way.
     """
     started = time.perf_counter()
     day = build_day(on)
@@ -92,16 +100,32 @@ def build(
     views = SiteViews(catalog, day)
     common = views.common()
     pages = list(views.pages())
-    jobs: list[tuple[str, Callable[[], bytes]]] = [
-        (page.path, partial(_page_bytes, env, page, common, base)) for page in pages
-    ]
-    jobs += [(path, partial(_doc_bytes, make)) for path, make in api.documents(catalog, day)]
+    keys = Keys(catalog.inputs, day.isoformat(), base)
+    outputs: dict[str, str] = {}
+    planned: list[tuple[str, str, Callable[[], bytes]]] = []
+    for page in pages:
+        outputs[page.path] = keys.key(page.path, page.shows, page.template, page.title, page.shape)
+        planned.append(
+            (page.path, outputs[page.path], partial(_page_bytes, env, page, common, base))
+        )
+    for path, make, shows in api.documents(catalog, day):
+        outputs[path] = keys.key(path, shows)
+        planned.append((path, outputs[path], partial(_doc_bytes, make)))
     publisher = Publisher(Path(out))
     try:
-        for done, (path, data) in enumerate(_produce(jobs, workers), 1):
+        previous = (
+            previous_outputs(publisher.target, keys) if incremental and catalog.inputs else {}
+        )
+        jobs = [
+            (path, make)
+            for path, key, make in planned
+            if previous.get(path) != key or not publisher.keep(path)
+        ]
+        kept = len(planned) - len(jobs)
+        for done, (path, data) in enumerate(_produce(jobs, workers), kept + 1):
             publisher.write(path, data)
             if progress:
-                progress(done, len(jobs))
+                progress(done, len(planned))
         site = data_dir("site")
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
@@ -112,11 +136,14 @@ def build(
         urls = [f"{base or '/'}{p.path}" for p in pages if p.path != "404.html"]
         sitemap = env.get_template("sitemap.xml").render(urls=urls)
         publisher.write("sitemap.xml", sitemap.encode())
-        published = publisher.commit()
+        manifest = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
+        published = publisher.commit(manifest if catalog.inputs else None)
     except BaseException:
         publisher.abort()
         raise
-    return BuildResult(published.path, day, len(pages), published, time.perf_counter() - started)
+    return BuildResult(
+        published.path, day, len(pages), published, time.perf_counter() - started, len(jobs)
+    )
 
 
 def markets_css(region_ids: list[str]) -> str:
@@ -197,9 +224,3 @@ def render(env: jinja2.Environment, page: Page, common: dict[str, Any], base_url
         "base_url": base_url,
     }
     return env.get_template(page.template).render(context)
-
-
-def _base_url(url: str | None) -> str:
-    if not url:
-        return ""
-    return url if url.endswith("/") else url + "/"

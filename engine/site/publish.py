@@ -67,8 +67,10 @@ class Publisher:
             shutil.rmtree(leftover, ignore_errors=True)  # of builds killed on the way
         self.staging = self.target.parent / f".{self.target.name}.building-{os.getpid()}"
         self.staging.mkdir()
+        self.manifest = self.target.parent / f".{self.target.name}.manifest.json"
         self._files: list[str] = []
         self._changed: list[str] = []
+        self.sizes: dict[str, int] = {}
 
     def write(self, relative: str, data: bytes) -> None:
         """Put *data* at *relative* (a ``/``-separated path) in the new folder."""
@@ -78,6 +80,7 @@ class Publisher:
         destination.parent.mkdir(parents=True, exist_ok=True)
         previous = self.target / relative
         self._files.append(relative)
+        self.sizes[relative] = len(data)
         same_size = previous.is_file() and previous.stat().st_size == len(data)
         if same_size and previous.read_bytes() == data:
             try:
@@ -88,19 +91,43 @@ class Publisher:
         self._changed.append(relative)
         destination.write_bytes(data)
 
-    def commit(self) -> Published:
-        """Swap the new folder in and remove the old one."""
+    def keep(self, relative: str) -> bool:
+        """Put the published file at *relative* in the new folder unread; False if there is none."""
+        destination = self.staging / relative
+        previous = self.target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous, destination)
+            size = previous.stat().st_size
+        except OSError:
+            return False
+        self._files.append(relative)
+        self.sizes[relative] = size
+        return True
+
+    def commit(self, manifest: bytes | None = None) -> Published:
+        """Swap the new folder in and remove the old one; *manifest* is written beside it.
+
+        The old manifest goes first and the new one comes after the swap, so a manifest never
+        describes another folder than the one in place (a build killed between the two leaves
+        none, and the next build renders everything).
+        """
         (self.staging / MARKER).write_bytes(
             b"built by care-catalog; replaced whole by each build\n"
         )
         old_files = set(_files_under(self.target)) if self.target.exists() else set()
         removed = tuple(sorted(old_files - set(self._files) - {MARKER}))
         try:
+            self.manifest.unlink(missing_ok=True)
             if self.target.exists():
                 _exchange(self.staging, self.target)
                 shutil.rmtree(self.staging)
             else:
                 os.rename(self.staging, self.target)
+            if manifest is not None:
+                aside = self.manifest.with_name(self.manifest.name + f".{os.getpid()}")
+                aside.write_bytes(manifest)
+                os.replace(aside, self.manifest)
         finally:
             self._unlock()
         return Published(self.target, len(self._files), tuple(self._changed), removed)

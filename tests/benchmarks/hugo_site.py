@@ -34,9 +34,22 @@ def write_site(catalog: Catalog, views: SiteViews, root: Path) -> Path:
     common = views.common()
     config = {
         "title": catalog.title,
-        "disableKinds": ["taxonomy", "term", "RSS", "sitemap", "home", "section", "404", "robotsTXT"],
+        "disableKinds": [
+            "taxonomy",
+            "term",
+            "RSS",
+            "sitemap",
+            "home",
+            "section",
+            "404",
+            "robotsTXT",
+        ],
         "uglyURLs": True,
-        "params": {"catalog": common["catalog"], "on": common["on"], "nav_plans": common["nav_plans"]},
+        "params": {
+            "catalog": common["catalog"],
+            "on": common["on"],
+            "nav_plans": common["nav_plans"],
+        },
     }
     (root / "config.json").write_text(json.dumps(config))
     content = root / "content" / "products"
