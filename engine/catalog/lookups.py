@@ -33,10 +33,7 @@ _MEMO_SIZE = 100_000  # remembered quotes at the most; the memo starts again whe
 
 
 class Catalog:
-    """A loaded, valid catalog. Build it with ``engine.load()``.
-
-    ``inputs``: each file read (size, mtime in ns, digest) by catalog name, set by the loader.
-    """
+    """A loaded, valid catalog. Build it with ``engine.load()``."""
 
     def __init__(
         self,
@@ -67,7 +64,7 @@ class Catalog:
         self._products = dict(products)
         self._offers_by_product_plan_region: dict[tuple[str, str, str], list[Offer]] = {}
         self._quotes: dict[tuple[Any, ...], Money] = {}
-        self.inputs: dict[str, tuple[int, int, str]] = {}
+        self.inputs: dict[str, tuple[int, int, str]] = {}  # file: size, mtime ns, digest
         for product in self._products.values():
             for offer in product.offers:
                 key = (product.id, offer.plan, offer.region)
