@@ -62,7 +62,10 @@ VALUES = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-(10**12), 10**12)
-    | st.decimals(min_value=-(10**9), max_value=10**10, places=3, allow_nan=False)
+    # The reader gives an integral number as an int, so a Decimal here is never integral.
+    | st.decimals(min_value=-(10**9), max_value=10**10, places=3, allow_nan=False).filter(
+        lambda d: d != d.to_integral_value()
+    )
     | st.sampled_from(
         [
             *("2023-07-13", "2023-02-30", "0000-01-01", "2023-7-13", "2021-W01-1", "٢٠٢٣-٠٧-١٣"),

@@ -86,7 +86,7 @@ def test_each_page_says_where_it_is_and_links_the_others(paged: BuildResult) -> 
     text = family[2].read_text()
     assert '<a href="mini.page-2.html" rel="prev">previous</a>' in text
     assert 'href="../products/synthetic-00059.html"' in text
-    assert "Mini (page 3 of 3)" in text
+    assert "<title>Mini family (page 3 of 3) ·" in text
 
 
 def test_history_pages_keep_every_event_once(paged: BuildResult) -> None:

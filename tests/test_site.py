@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import os
 import queue
@@ -61,7 +63,7 @@ def api_schema(name: str) -> dict[str, object]:
 def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -> None:
     site = built.path
     expected = (
-        ["index.html", "compare.html", "history.html", "fields.html", "404.html", "sitemap.xml"]
+        ["index.html", "compare.html", "history.html", "fields.html", "404.html", "robots.txt"]
         + [f"families/{f}.html" for f in shipped.families]
         + [f"products/{p.id}.html" for p in shipped.products()]
         + [f"plans/{p}.html" for p in shipped.plans]
@@ -136,7 +138,11 @@ def test_a_plan_page_shows_terms_history_and_decision_tables(built: BuildResult)
         "<code>category != &#34;handheld&#34; and activated_at != null and now - activated_at &lt;= 48h</code>"
         in html
     )
-    assert "Purchase rules, tried in order" in html and "Claim rules, tried in order" in html
+    assert "Purchase rules (Care Refresh 2.0), tried in order" in html
+    assert "Claim rules (Care Refresh 2.0), tried in order" in html
+    # Each version's tables are named by it, so no two regions of the page share a name.
+    captions = re.findall(r"<caption id=\"[^\"]+\">([^<]+)</caption>", html)
+    assert len(captions) == len(set(captions)) > 2
     # Earlier versions repeat only the rules that differ from the terms in force.
     one_year = (built.path / "plans" / "care-refresh-1y.html").read_text()
     earlier = one_year[one_year.index('id="history-heading"') :]
@@ -155,8 +161,11 @@ def test_the_compare_page_has_a_row_per_offer_and_per_model_without_one(
     bare = sum(1 for p in shipped.products() if not p.offers)
     assert len(rows) == offers + bare
     assert {r[2] for r in rows} - {""} == {o.region for p in shipped.products() for o in p.offers}
-    # Readable without JavaScript: the controls start hidden, the table is all there.
-    assert '<form id="filters" class="filters" hidden>' in html
+    # Readable without JavaScript: the controls are hidden unless scripts run (market.js marks
+    # the page in its head, so they are laid out from the first paint), the table is all there.
+    assert '<form id="filters" class="filters">' in html
+    css = (built.path / "static" / "style.css").read_text()
+    assert "html:not(.js) .filters { display: none; }" in css
     assert 'data-sort="159"' in html
 
 
@@ -172,7 +181,7 @@ def test_history_lists_every_plan_version_newest_first(
 
 def test_the_404_page_links_from_the_site_root(built: BuildResult) -> None:
     html = (built.path / "404.html").read_text()
-    assert 'href="/static/style.css"' in html and 'href="/index.html"' in html
+    assert 'href="/index.html"' in html  # without --base-url the site is taken to be at the root
 
 
 def test_pages_request_nothing_from_elsewhere(built: BuildResult) -> None:
@@ -193,6 +202,49 @@ def test_sitemap_lists_every_page_under_the_base_url(shipped: Catalog, tmp_path:
     assert "https://plans.example/care/products/mavic-3.html" in locs
     index = (result.path / "index.html").read_text()
     assert '<link rel="canonical" href="https://plans.example/care/index.html">' in index
+    assert '<meta property="og:url" content="https://plans.example/care/index.html">' in index
+    robots = (result.path / "robots.txt").read_text()
+    assert robots.endswith("Sitemap: https://plans.example/care/sitemap.xml\n")
+
+
+def test_without_an_address_there_is_no_sitemap(
+    built: BuildResult, shipped: Catalog, tmp_path: Path
+) -> None:
+    # The sitemap protocol wants absolute addresses; without --base-url there are none to give.
+    assert not (built.path / "sitemap.xml").exists()
+    assert (built.path / "robots.txt").read_text() == "User-agent: *\nAllow: /\n"
+    under = build(shipped, tmp_path / "out", base_url="/care/", on=BUILD_DAY)
+    assert not (under.path / "sitemap.xml").exists()
+
+
+def test_every_page_has_its_own_title_description_and_preview(built: BuildResult) -> None:
+    pages = [p for p in sorted(built.path.rglob("*.html")) if p.name != "404.html"]
+    titles, descriptions = {}, {}
+    for page in pages:
+        html = page.read_text()
+        titles[page] = re.search(r"<title>([^<]+)</title>", html).group(1)  # type: ignore[union-attr]
+        descriptions[page] = re.search(r'<meta name="description" content="([^"]+)">', html).group(
+            1
+        )  # type: ignore[union-attr]
+        assert f'<meta property="og:title" content="{titles[page]}">' in html
+        assert f'<meta property="og:description" content="{descriptions[page]}">' in html
+    assert len(set(titles.values())) == len(pages)
+    assert len(set(descriptions.values())) == len(pages)
+
+
+def test_the_404_page_stands_alone_at_any_depth(
+    built: BuildResult, shipped: Catalog, tmp_path: Path
+) -> None:
+    html = (built.path / "404.html").read_text()
+    assert "static/" not in html and 'rel="stylesheet"' not in html
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)  # type: ignore[union-attr]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert (
+        f"style-src 'self' 'sha256-{digest}'" in html
+    )  # the inline style is allowed, nothing else
+    assert '<meta name="robots" content="noindex">' in html
+    under = build(shipped, tmp_path / "out", base_url="/care/", on=BUILD_DAY)
+    assert 'href="/care/index.html"' in (under.path / "404.html").read_text()
 
 
 # -- the API -------------------------------------------------------------------------------

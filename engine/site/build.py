@@ -132,10 +132,12 @@ def build(
         publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
         publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
         for schema in sorted(data_dir("schema").glob("*.schema.json")):
-            publisher.write(f"schema/{schema.name}", schema.read_bytes())
-        urls = [f"{base or '/'}{p.path}" for p in pages if p.path != "404.html"]
-        sitemap = env.get_template("sitemap.xml").render(urls=urls)
-        publisher.write("sitemap.xml", sitemap.encode())
+            publisher.write(f"schema/{schema.name}", served_schema(schema, base))
+        publisher.write("robots.txt", robots_txt(base).encode())
+        if base.startswith(("http://", "https://")):  # the protocol wants absolute addresses
+            urls = [f"{base}{p.path}" for p in pages if p.path != "404.html"]
+            sitemap = env.get_template("sitemap.xml").render(urls=urls)
+            publisher.write("sitemap.xml", sitemap.encode())
         manifest = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
         published = publisher.commit(manifest if catalog.inputs else None)
     except BaseException:
@@ -144,6 +146,24 @@ def build(
     return BuildResult(
         published.path, day, len(pages), published, time.perf_counter() - started, len(jobs)
     )
+
+
+def served_schema(path: Path, base: str) -> bytes:
+    """A JSON Schema as the site serves it: its relative ``$id`` made absolute where the site's
+    address is known, so the schema names the very URL it is served at."""
+    data = path.read_bytes()
+    if base.startswith(("http://", "https://")):
+        relative = f'"$id": "{path.name}"'.encode()
+        data = data.replace(relative, f'"$id": "{base}schema/{path.name}"'.encode(), 1)
+    return data
+
+
+def robots_txt(base: str) -> str:
+    """Every page may be indexed; the sitemap is named where the site's address is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if base.startswith(("http://", "https://")):
+        lines.append(f"Sitemap: {base}sitemap.xml")
+    return "\n".join(lines) + "\n"
 
 
 def markets_css(region_ids: list[str]) -> str:

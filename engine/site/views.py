@@ -7,6 +7,8 @@ it out. All views are computed for one day, ``on``, so a build is reproducible.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -84,7 +86,7 @@ class SiteViews(Lists):
                 yield Page(
                     paging.path(f"families/{family.id}.html", number),
                     "family.html",
-                    paging.title(family.name, number, len(members)),
+                    paging.title(f"{family.name} family", number, len(members)),
                     partial(self.family, family.id, group, number, len(members)),
                     tuple(p.id for p in group),
                     str(len(members)),
@@ -100,7 +102,7 @@ class SiteViews(Lists):
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
         yield Page("fields.html", "fields.html", "Catalog file reference", self.fields, ())
-        yield Page("404.html", "404.html", "Page not found", dict, ())
+        yield Page("404.html", "404.html", "Page not found", self.not_found, ())
 
     def common(self) -> dict[str, Any]:
         """What every page's frame shows: the catalog, its plans and the day of the figures."""
@@ -237,6 +239,13 @@ class SiteViews(Lists):
                 if v is not current
             ],
         }
+
+    def not_found(self) -> dict[str, Any]:
+        """The page for a missing address: its style inline (allowed by its hash), since it is
+        served at any depth and cannot link the site's files relatively."""
+        css = (data_dir("site") / "static" / "style.css").read_text("utf-8")
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        return {"inline_css": css, "style_hash": f"sha256-{digest}"}
 
     def fields(self) -> dict[str, Any]:
         """Every catalog file kind with its fields, as the JSON Schemas describe them."""

@@ -73,6 +73,7 @@ class SchemaSet:
         name = KINDS[kind]
         schema: dict[str, Any] = self._inline(self.raw[name], self.raw[name])
         schema.pop("$defs", None)
+        schema.pop("$id", None)  # relative to where the file lies; the refs are inlined
         return schema
 
     def _inline(self, node: Any, root: dict[str, Any]) -> Any:
@@ -194,8 +195,10 @@ def _problems_of(doc: Document, error: Any) -> Iterator[Problem]:
             f"{error.instance!r} is not one of {shown}{did_you_mean(str(error.instance), allowed)}",
         )
         return
-    if kind == "type":
-        wanted = error.validator_value
+    branches = error.validator_value if kind == "anyOf" else []
+    union = all(isinstance(b, dict) and set(b) == {"type"} for b in branches)
+    if kind == "type" or (branches and union):  # anyOf of bare types: a union, as ajv wants it
+        wanted = [b["type"] for b in branches] if branches else error.validator_value
         wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
         yield doc.problem(
             path, "wrong-type", f"expected {wanted}, found {_json_type(error.instance)}", hint=hint

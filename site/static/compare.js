@@ -55,7 +55,6 @@
       select.value = value;
     }
   });
-  form.hidden = false;
   form.addEventListener("change", function (event) {
     if (market && event.target === form.elements.region) {
       market.remember(form.elements.region.value);
