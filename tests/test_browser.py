@@ -36,6 +36,7 @@ SAMPLES = [
     "products/mavic-3.html",
     "families/mavic-3.html",
     "plans/care-refresh-2y.html",
+    "plans/care-refresh-1y.html",
     "fields.html",
     "nowhere.html",
 ]
@@ -230,7 +231,7 @@ def test_compare_is_whole_without_javascript(browser: Any, site: Any, shipped: C
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_or_critical_violation(browser: Any, site: Any, scheme: str) -> None:
+def test_axe_finds_no_violation(browser: Any, site: Any, scheme: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     base, _ = site
@@ -240,15 +241,41 @@ def test_axe_finds_no_serious_or_critical_violation(browser: Any, site: Any, sch
     for path in SAMPLES:
         visit.open(path, 404 if path == "nowhere.html" else 200)
         results = axe.run(visit.page)
-        serious = [
+        violations = [
             f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
             for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")
         ]
-        if serious:
-            found[path] = serious
+        if violations:
+            found[path] = violations
     visit.close()
     assert found == {}
+
+
+LAYOUT_SHIFTS = """
+window.__shift = 0;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (!e.hadRecentInput) { window.__shift += e.value; } });
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_compare_page_does_not_move_when_its_script_runs(
+    browser: Any, site: Any, viewport: dict[str, int]
+) -> None:
+    base, _ = site
+    visit = Visit(browser, base, viewport)
+    visit.context.add_init_script(LAYOUT_SHIFTS)
+    visit.open("compare.html")
+    visit.page.wait_for_function(
+        "document.getElementById('filter-status').textContent.startsWith('Showing')"
+    )
+    visit.page.wait_for_timeout(300)
+    shift = visit.page.evaluate("window.__shift")
+    assert visit.page.is_visible("#filters")
+    visit.close()
+    # Lighthouse calls under 0.1 good; the filters inserted by the script used to cost 0.11.
+    assert shift < 0.01, shift
 
 
 def test_light_and_dark_schemes_differ(browser: Any, site: Any) -> None:
