@@ -211,7 +211,10 @@ def _datetime(value: Any) -> dt.datetime:
     if len(text) == 10:
         day = dt.date.fromisoformat(text)
         return dt.datetime(day.year, day.month, day.day)
-    return dt.datetime.fromisoformat(text)
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is not None:
+        raise ValueError  # the facts are the local times of one market: no offset to compare by
+    return moment
 
 
 def _date(value: Any) -> dt.date:

@@ -23,6 +23,7 @@ import jinja2
 from engine.catalog.lookups import Catalog
 from engine.core.resources import data_dir
 from engine.site import api
+from engine.site.bundle import rules_data
 from engine.site.incremental import Keys, manifest_bytes, previous_outputs
 from engine.site.incremental import base_url as _base_url
 from engine.site.publish import Published, Publisher
@@ -130,6 +131,7 @@ def build(
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
         publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
+        publisher.write("static/rules-data.js", rules_data(catalog).encode())
         publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
         for schema in sorted(data_dir("schema").glob("*.schema.json")):
             publisher.write(f"schema/{schema.name}", served_schema(schema, base))

@@ -34,6 +34,9 @@ class Compiled:
     type: Type
     evaluate: Closure = field(repr=False)
     names: frozenset[str] = field(repr=False)
+    # The checked tree and each node's type (by id), for generating the same logic elsewhere.
+    node: Node | None = field(default=None, repr=False, compare=False)
+    types: Mapping[int, Type] = field(default_factory=dict, repr=False, compare=False)
 
 
 def compile_expression(
@@ -45,7 +48,7 @@ def compile_expression(
     kind = checker.check(node)
     used: set[str] = set()
     closure = _Compiler(checker, functions, used).build(node)
-    return Compiled(source, kind, closure, frozenset(used))
+    return Compiled(source, kind, closure, frozenset(used), node, checker.types)
 
 
 class _Compiler:
