@@ -25,7 +25,7 @@ def record(name: str, figures: Any) -> Any:
 
 
 def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+    return f"{seconds * 1000:,.1f} ms" if seconds < 1 else f"{seconds:,.2f} s"
 
 
 def _markdown() -> str:
@@ -48,12 +48,18 @@ def _markdown() -> str:
     build = FIGURES.get("build")
     if build:
         lines += [
-            "| products | render floor | build | unchanged rebuild |",
-            "|---:|---:|---:|---:|",
+            "| products | render floor | build | Hugo, same pages (cold / warm) | peak RSS | largest page | no-op rebuild | one-edit rebuild |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for size, f in sorted(build.items()):
+            hugo = (
+                f"{_ms(f['hugo_cold'])} / {_ms(f['hugo_warm'])} (build {f['cold'] / f['hugo_cold']:.2f}x)"
+                if "hugo_cold" in f
+                else "not installed"
+            )
             lines.append(
-                f"| {size:,} | {_ms(f['floor'])} | {_ms(f['cold'])} ({f['cold'] / f['floor']:.2f}x) | {_ms(f['rebuild'])}, {int(f['rewritten'])} files rewritten |"
+                f"| {size:,} | {_ms(f['floor'])} | {_ms(f['cold'])} ({f['cold'] / f['floor']:.2f}x floor) | {hugo} "
+                f"| {f['rss_mb']:,.0f} MB | {f['largest_page_mb']:.2f} MB | {_ms(f['noop'])} | {_ms(f['edit'])} |"
             )
         lines.append("")
     decide = FIGURES.get("decide")
