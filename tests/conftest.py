@@ -12,6 +12,7 @@ import pytest
 import engine
 from engine.catalog.lookups import Catalog
 
+pytest_plugins = ["tests.browserkit"]
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "valid" / "minimal"
 INVALID = FIXTURES / "invalid"

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,11 @@ import pytest
 import engine
 from engine.catalog.lookups import Catalog
 from engine.site.build import BuildResult, build
+from tests.browserkit import DESKTOP, PHONE, Visit
 from tests.sitekit import BUILD_DAY, ROOT, SCRIPT, hostile_catalog, missing, served
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 # One page of each template, the ones axe checks in light and dark.
 SAMPLES = [
@@ -37,75 +33,10 @@ SAMPLES = [
     "families/mavic-3.html",
     "plans/care-refresh-2y.html",
     "plans/care-refresh-1y.html",
+    "calculator/index.html",
     "fields.html",
     "nowhere.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium, launched headless through Playwright."""
-    if not CHROMIUM.exists():
-        missing("Chromium", "install it with 'apt-get install -y chromium'")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("Playwright", "install the test extra: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def site(
-    shipped: Catalog, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, BuildResult]]:
-    """The shipped catalog's site, served on 127.0.0.1."""
-    result = build(shipped, tmp_path_factory.mktemp("browser") / "_site", on=BUILD_DAY)
-    with served(result.path) as url:
-        yield url, result
-
-
-class Visit:
-    """A page opened in a fresh context, with everything that went wrong on the way."""
-
-    def __init__(self, browser: Any, base: str, viewport: dict[str, int], **options: Any):
-        self.base = base
-        self.problems: list[str] = []
-        self.context = browser.new_context(viewport=viewport, **options)
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))
-        self.page.on(
-            "dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss())
-        )
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith((self.base, "data:")):
-            route.continue_()
-        else:
-            self.problems.append(f"request left the site: {url}")
-            route.abort()
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def open(self, path: str, status: int = 200) -> Any:
-        response = self.page.goto(self.base + path)
-        self.page.wait_for_load_state("load")
-        if response is None or response.status != status:
-            self.problems.append(f"{path}: status {response.status if response else None}")
-        if status == 404:  # the browser reports the missing document itself as an error
-            self.problems = [p for p in self.problems if "status of 404" not in p]
-        return response
-
-    def close(self) -> None:
-        self.context.close()
 
 
 def html_pages(result: BuildResult) -> list[str]:

@@ -74,6 +74,23 @@ def format_money(amount: Decimal, currency: str, locale: str) -> str:
     return text
 
 
+def money_layout(currency: str, locale: str) -> dict[str, Any] | None:
+    """How *locale* lays out a non-negative amount of *currency* (symbol, separators, digits,
+    grouping), for formatting elsewhere exactly as ``format_money``; None where only Babel can."""
+    style = _currency_style(currency, locale)
+    if not style.simple:
+        return None
+    return {
+        "prefix": style.prefix,
+        "suffix": style.suffix,
+        "group": style.group,
+        "decimal": style.decimal,
+        "digits": style.digits,
+        "primary": style.primary,
+        "secondary": style.secondary,
+    }
+
+
 def _readable(symbol: str) -> str:
     """*symbol* in the form common fonts have (``￥`` → ``¥``)."""
     return unicodedata.normalize("NFKC", symbol)

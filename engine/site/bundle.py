@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from engine.catalog.lookups import Catalog
+from engine.core.money import money_layout
 from engine.model.entities import Offer, Plan, Product
 from engine.rules.contract import FACTS, REQUIRED
 from engine.rules.decision import Rule
@@ -51,7 +52,12 @@ def rules_data(catalog: Catalog) -> str:
         "products": {p.id: _product(p) for p in catalog.products()},
         "plans": plans,
         "regions": {
-            r.id: {"name": r.name, "currency": r.currency, "service_area": r.service_area}
+            r.id: {
+                "name": r.name,
+                "currency": r.currency,
+                "service_area": r.service_area,
+                "money": money_layout(r.currency, r.locale),
+            }
             for r in catalog.regions.values()
         },
         "incidents": {i.id: {"name": i.name, "kind": i.kind} for i in catalog.incidents.values()},

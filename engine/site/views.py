@@ -101,6 +101,12 @@ class SiteViews(Lists):
             )
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
+        yield Page(
+            "calculator/index.html",
+            "calculator.html",
+            "What would my claim cost? Claim calculator",
+            self.calculator,
+        )
         yield Page("fields.html", "fields.html", "Catalog file reference", self.fields, ())
         yield Page("404.html", "404.html", "Page not found", self.not_found, ())
 
@@ -238,6 +244,29 @@ class SiteViews(Lists):
                 for v in reversed(plan.versions)
                 if v is not current
             ],
+        }
+
+    def calculator(self) -> dict[str, Any]:
+        """The choices of the claim calculator, which runs the claim rules in the browser."""
+        cat = self.catalog
+        return {
+            "families": [
+                {
+                    "name": f.name,
+                    "products": [
+                        {"id": p.id, "name": p.name} for p in cat.products(family=f.id)
+                    ],
+                }
+                for f in cat.families.values()
+                if cat.products(family=f.id)
+            ],
+            "plans": [{"id": p.id, "name": p.name} for p in cat.plans.values()],
+            "regions": sorted(
+                ({"id": r.id, "name": r.name} for r in cat.regions.values()),
+                key=lambda r: r["name"],
+            ),
+            "incidents": [{"id": i.id, "name": i.name} for i in cat.incidents.values()],
+            "default_region": self.default_region.id,
         }
 
     def not_found(self) -> dict[str, Any]:

@@ -882,13 +882,69 @@
         location: rule.location,
         values: values,
         trace: trace,
+        // Derived facts a reader is shown beside the answer (Decision.facts in Python).
+        facts: ctx.policy_end === undefined ? {} : { policy_end: dateText(ctx.policy_end) },
       };
     }
     throw Problem("LookupProblem", "no " + kind + " rule held (the last rule of a list should be 'when: true')");
   }
 
+  function formatMoney(money, regionId) {
+    // As the Python library writes it for the region's locale (engine.core.money.format_money):
+    // rounded half-even to the currency's digits, grouped, with the locale's symbol.
+    var region = catalog().regions[regionId];
+    var layout = region && region.money;
+    if (!layout || money.currency !== region.currency || compareNumbers(money.amount, "0") < 0) {
+      return money.amount + " " + money.currency;
+    }
+    var x = num(money.amount);
+    var shift = x.e + layout.digits;
+    var units = x.c;
+    if (shift >= 0) {
+      units = units * 10n ** BigInt(shift);
+    } else {
+      var div = 10n ** BigInt(-shift);
+      var q = units / div;
+      var r = units % div;
+      if (r * 2n > div || (r * 2n === div && q % 2n === 1n)) {
+        q += 1n;
+      }
+      units = q;
+    }
+    var digits = units.toString();
+    while (digits.length <= layout.digits) {
+      digits = "0" + digits;
+    }
+    var whole = layout.digits ? digits.slice(0, -layout.digits) : digits;
+    var fraction = layout.digits ? digits.slice(-layout.digits) : "";
+    var groups = [];
+    var rest = whole;
+    if (rest.length > layout.primary) {
+      groups.unshift(rest.slice(-layout.primary));
+      rest = rest.slice(0, -layout.primary);
+      while (rest) {
+        groups.unshift(rest.slice(-layout.secondary));
+        rest = rest.slice(0, -layout.secondary);
+      }
+    } else {
+      groups = [rest];
+    }
+    var text = groups.join(layout.group);
+    if (layout.digits) {
+      text += layout.decimal + fraction;
+    }
+    return layout.prefix + text + layout.suffix;
+  }
+
   window.careCatalog = {
     decide: decide,
+    formatMoney: formatMoney,
+    rule: function (location) {
+      // A rule by its "file:line": its id, outcome and reason.
+      return catalog().rules.find(function (r) {
+        return r.location === location;
+      });
+    },
     facts: function (kind) {
       return catalog().facts[kind];
     },
