@@ -464,3 +464,66 @@ def test_reprs_are_short_and_say_what_matters(shipped: engine.Catalog) -> None:
         f"{decision.location}, fee=Money(amount=Decimal('739'), currency='USD'), "
         "remaining=1, flyaway_remaining=0)"
     )
+
+
+# -- policy: a unit's cover through its claims and renewals --------------------------------
+
+
+def test_policy_follows_claims_to_the_end_of_the_replacements() -> None:
+    code, out, _ = run(
+        "policy", "mini-3", "care-refresh-1y", "--region", "pl", "--start", "2024-01-10",
+        "--claim", "2024-06-01:flyaway", "--claim", "2024-03-01:collision",
+        "--claim", "2024-08-01:water-damage",
+    )  # fmt: skip
+    assert code == 0, out
+    lines = out.splitlines()
+    assert (
+        lines[1].strip()
+        == "2 replacements (1 flyaway), cover to 2025-01-09, warranty to 2025-01-09"
+    )
+    events = [line.split()[:4] for line in lines if line[:4] == "2024"]
+    # In date order, whatever the order given; each with its fee and what is left after it.
+    assert events[0] == ["2024-03-01", "claim:", "collision", "replacement"]
+    assert "289,00\u00a0zł" in lines[2] and "left: 1 (flyaway 1)" in lines[2]
+    assert events[1][3] == "flyaway-replacement" and "1\u00a0149,00\u00a0zł" in lines[4]
+    assert events[2][3] == "not-covered" and "rule used-up" in lines[7]
+    assert (
+        lines[-1] == "ends: used up on 2024-06-01 (every replacement of the care-refresh-1y taken)"
+    )
+
+
+def test_policy_json_has_every_decision_and_how_it_ends() -> None:
+    code, out, _ = run(
+        "policy", "mavic-3", "care-refresh-1y", "--region", "us", "--start", "2022-06-01",
+        "--claim", "2022-08-01:collision", "--renew", "2023-05-20",
+        "--claim", "2023-07-01:flyaway:unbound", "--json",
+    )  # fmt: skip
+    assert code == 0, out
+    data = json.loads(out)
+    assert [e["event"] for e in data["events"]] == ["claim: collision", "renewal", "claim: flyaway"]
+    first, renewal, flyaway = (e["decision"] for e in data["events"])
+    assert (first["outcome"], first["fee"]) == ("replacement", {"amount": "159", "currency": "USD"})
+    assert (renewal["outcome"], renewal["plan"]) == ("eligible", "care-refresh-plus")
+    assert flyaway["rule"] == "flyaway-not-bound"
+    assert data["ends"] == {
+        "reason": "term",
+        "on": "2024-05-31",
+        "text": "cover ends on 2024-05-31 with 1 replacement(s) left; warranty ends on 2024-05-31",
+    }
+
+
+@pytest.mark.parametrize(
+    ("claim", "code", "says"),
+    [
+        ("2022-08-01", 2, "a claim is DATE:INCIDENT"),
+        ("2022-13-01:collision", 2, "a claim is DATE:INCIDENT"),
+        ("2022-08-01:collision:maybe", 2, "DATE:INCIDENT:unbound"),
+        ("2022-08-01:crash", 2, "unknown incident 'crash'"),  # a fact mistake, as in decide
+    ],
+)
+def test_policy_mistakes_are_said_without_a_traceback(claim: str, code: int, says: str) -> None:
+    got, out, err = run(
+        "policy", "mavic-3", "care-refresh-1y", "--start", "2022-06-01", "--claim", claim
+    )
+    assert got == code and says in out + err
+    assert "Traceback" not in out + err

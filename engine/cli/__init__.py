@@ -14,6 +14,7 @@ import click
 from engine.cli.answer import decide, quote
 from engine.cli.check import run_tests, validate
 from engine.cli.common import fail
+from engine.cli.policy import policy
 from engine.cli.show import show
 from engine.cli.site import build_site, serve
 from engine.core.version import __version__
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, catalog: Path | None) -> None:
     ctx.obj["catalog"] = catalog
 
 
-for command in (validate, show, quote, decide, run_tests, build_site, serve):
+for command in (validate, show, quote, decide, policy, run_tests, build_site, serve):
     cli.add_command(command)
 
 

@@ -253,9 +253,7 @@ class SiteViews(Lists):
             "families": [
                 {
                     "name": f.name,
-                    "products": [
-                        {"id": p.id, "name": p.name} for p in cat.products(family=f.id)
-                    ],
+                    "products": [{"id": p.id, "name": p.name} for p in cat.products(family=f.id)],
                 }
                 for f in cat.families.values()
                 if cat.products(family=f.id)
