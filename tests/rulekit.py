@@ -384,3 +384,90 @@ BROWSER_EXPRESSIONS = """cases => {
     catch (e) { return {ok: false, error: e.name}; }
   });
 }"""
+
+
+def timelines(catalog: Catalog, how_many: int, seed: int) -> list[dict[str, Any]]:
+    """Random policies: a model, plan and market with an offer, a start, claims and renewals."""
+    rng = random.Random(seed)
+    choices = sorted({(p.id, o.plan, o.region) for p in catalog.products() for o in p.offers})
+    incidents = [*catalog.incidents, "flyaway", "collision", "collision"]
+    found = []
+    for _ in range(how_many):
+        product, plan, region = rng.choice(choices)
+        start = dt.date(rng.randint(2016, 2025), rng.randint(1, 12), rng.randint(1, 28))
+        events: list[dict[str, Any]] = []
+        day = start
+        for _ in range(rng.randint(0, 5)):
+            day += dt.timedelta(days=rng.randint(1, 200))
+            if rng.random() < 0.2:
+                events.append({"renew": day.isoformat()})
+            else:
+                events.append(
+                    {
+                        "claim": rng.choice(incidents),
+                        "on": day.isoformat(),
+                        "rc_bound": rng.random() < 0.9,
+                    }
+                )
+        found.append(
+            {
+                "facts": {
+                    "product": product,
+                    "plan": plan,
+                    "region": region,
+                    "start": start.isoformat(),
+                },
+                "events": events,
+            }
+        )
+    return found
+
+
+def python_timeline(
+    catalog: Catalog, facts: dict[str, Any], events: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What the library's ledger says of *events*, in the shape ``careCatalog.policy`` returns."""
+    try:
+        start = dt.date.fromisoformat(facts["start"])
+        ledger = catalog.policy(facts["product"], facts["plan"], facts["region"], start)
+        steps = []
+        for event in events:
+            if "claim" in event:
+                on = dt.date.fromisoformat(event["on"])
+                d = ledger.claim(event["claim"], on, rc_bound=event["rc_bound"])
+                label = f"claim: {event['claim']}"
+            else:
+                on = dt.date.fromisoformat(event["renew"])
+                d = ledger.renew(on)
+                label = "renewal"
+            steps.append(
+                {
+                    "on": on.isoformat(),
+                    "event": label,
+                    "outcome": d.outcome,
+                    "rule": d.rule,
+                    "values": {k: plain(v) for k, v in d.values.items()},
+                    "status": ledger.status(on),
+                }
+            )
+        last = max([dt.date.fromisoformat(steps[-1]["on"]), start] if steps else [start])
+        return {
+            "ok": True,
+            "events": steps,
+            "status": ledger.status(last),
+            "ends": ledger.ending(last),
+        }
+    except LookupProblem as error:
+        return {"ok": False, "message": str(error)}
+
+
+BROWSER_TIMELINES = """items => items.map(t => {
+  try {
+    const p = window.careCatalog.policy(t.facts, t.events);
+    return {ok: true, status: p.status, ends: p.ends, events: p.events.map(e => ({on: e.on,
+      event: e.event, outcome: e.decision.outcome, rule: e.decision.rule, values: e.decision.values,
+      status: e.status}))};
+  } catch (e) {
+    return {ok: false, message: e.message};
+  }
+})"""

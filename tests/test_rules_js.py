@@ -28,14 +28,17 @@ from tests.browserkit import DESKTOP, PHONE, Visit
 from tests.rulekit import (
     BROWSER_ANSWERS,
     BROWSER_EXPRESSIONS,
+    BROWSER_TIMELINES,
     SCOPE,
     as_js,
     case_queries,
     generated_queries,
     python_answer,
+    python_timeline,
     random_context,
     random_expressions,
     sweep_queries,
+    timelines,
 )
 from tests.sitekit import ROOT
 
@@ -253,3 +256,24 @@ def test_the_facts_in_the_browser_are_the_contracts(browser: Any, site: Any, kin
     visit.close()
     assert [f["name"] for f in facts] == list(FACTS[kind])
     assert [f["description"] for f in facts] == [f.description for f in FACTS[kind].values()]
+
+
+def test_policies_follow_the_same_timeline_in_the_browser(
+    browser: Any, site: Any, shipped: Catalog
+) -> None:
+    base, _ = site
+    items = timelines(shipped, 400, seed=5)
+    visit = Visit(browser, base, DESKTOP)
+    visit.open("calculator/index.html")
+    got = visit.page.evaluate(BROWSER_TIMELINES, items)
+    visit.close()
+    expected = [python_timeline(shipped, t["facts"], t["events"]) for t in items]
+    wrong = [
+        f"{t}\n  python: {e}\n  browser: {g}"
+        for t, e, g in zip(items, expected, got, strict=True)
+        if e != g
+    ]
+    assert wrong[:3] == []
+    ends = {e["ends"]["reason"] for e in expected if e["ok"]}
+    assert ends == {"used-up", "term"}
+    assert sum(len(e["events"]) for e in expected if e["ok"]) > 500

@@ -119,6 +119,23 @@ class Policy:
             "covered_months": self.covered_months,
         }
 
+    def ending(self, on: dt.date) -> dict[str, Any]:
+        """How the policy ends, seen on *on*: used up on the day of its last replacement, or
+        when its cover's term runs out (with the warranty's end)."""
+        period = self.current
+        if period.used >= period.replacements:
+            used_up = max(
+                (d for d, x in self.events if x.outcome in ("replacement", "flyaway-replacement")),
+                default=period.start,
+            )
+            text = f"used up on {used_up} (every replacement of the {period.plan} taken)"
+            return {"reason": "used-up", "on": used_up.isoformat(), "text": text}
+        status = self.status(on)
+        text = f"cover ends on {status['cover_end']} with {status['replacements_left']} replacement(s) left"
+        if status["warranty_end"]:
+            text += f"; warranty ends on {status['warranty_end']}"
+        return {"reason": "term", "on": status["cover_end"], "text": text}
+
     def claim(
         self,
         incident: str,

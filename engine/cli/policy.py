@@ -79,9 +79,9 @@ def policy(
                     "status": ledger.status(day),
                 }
             )
-        last = dt.date.fromisoformat(timeline[-1]["on"]) if timeline else start
-        end = ledger.status(max(last, start))
-        ending = _ending(ledger, end)
+        last = max(dt.date.fromisoformat(timeline[-1]["on"]) if timeline else start, start)
+        end = ledger.status(last)
+        ending = ledger.ending(last)
         if as_json:
             echo_json(
                 {
@@ -124,25 +124,3 @@ def policy(
             click.echo(f"{t['on']}  {t['event']:<22} {d.outcome:<20} {shown:<16} {left}")
             click.echo(f"            because: {d.because} (rule {d.rule}, {d.location})")
         click.echo(f"ends: {ending['text']}")
-
-
-def _ending(ledger: Any, status: dict[str, Any]) -> dict[str, Any]:
-    """How the policy ends: used up on the day of its last replacement, or on its cover's end."""
-    period = ledger.current
-    if period.used >= period.replacements:
-        used_up = max(
-            (
-                day
-                for day, d in ledger.events
-                if d.outcome in ("replacement", "flyaway-replacement")
-            ),
-            default=period.start,
-        )
-        text = f"used up on {used_up} (every replacement of the {period.plan} taken)"
-        return {"reason": "used-up", "on": used_up.isoformat(), "text": text}
-    end = status["cover_end"]
-    warranty = status["warranty_end"]
-    text = f"cover ends on {end} with {status['replacements_left']} replacement(s) left"
-    if warranty:
-        text += f"; warranty ends on {warranty}"
-    return {"reason": "term", "on": end, "text": text}

@@ -62,6 +62,7 @@ def rules_data(catalog: Catalog) -> str:
         },
         "incidents": {i.id: {"name": i.name, "kind": i.kind} for i in catalog.incidents.values()},
         "categories": {c.id: c.name for c in catalog.categories.values()},
+        "default_region": catalog.default_region,
     }
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
     functions = ",\n".join(_rule_js(rule) for rule in rules)

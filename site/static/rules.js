@@ -889,6 +889,211 @@
     throw Problem("LookupProblem", "no " + kind + " rule held (the last rule of a list should be 'when: true')");
   }
 
+  // -- a policy ledger: one unit's cover through claims and renewals (engine.catalog.policy) ----
+
+  function termEnd(start, months) {
+    var end = addMonths(start, months);
+    if (end === null) {
+      throw EvalError("year is out of range");
+    }
+    return end - 1;
+  }
+
+  function openPeriod(planId, productId, start) {
+    var cat = catalog();
+    var plan = cat.plans[planId];
+    var product = cat.products[productId];
+    // The terms in force on the start day, with the messages of Catalog.terms.
+    var v = versionOn(plan, start);
+    if (v === null) {
+      throw Problem("LookupProblem", "plan '" + planId + "' did not exist on " + dateText(start) + "; its first terms start " + dateText(plan.versions[0].start));
+    }
+    if (!v.sold) {
+      throw Problem("LookupProblem", "plan '" + planId + "' was not sold on " + dateText(start) + " (withdrawn from " + dateText(v.start) + ")");
+    }
+    var allowance = v.allowances[product.category];
+    if (!allowance) {
+      throw Problem(
+        "LookupProblem",
+        "plan '" + planId + "' (terms of " + dateText(v.start) + ") publishes no allowance for " +
+          cat.categories[product.category].toLowerCase() + " such as '" + productId + "'"
+      );
+    }
+    if (v.term_months === null) {
+      throw Problem("LookupProblem", "plan '" + planId + "' publishes no term length");
+    }
+    var everListed = product.flyaway.some(function (e) {
+      return e[1];
+    });
+    return {
+      plan: planId,
+      start: start,
+      end: termEnd(start, v.term_months),
+      replacements: allowance[0],
+      flyaway: everListed ? allowance[1] : 0,
+      warranty_end: v.warranty_months ? termEnd(start, v.warranty_months) : null,
+      used: 0,
+      flyaway_used: 0,
+    };
+  }
+
+  function Ledger(facts) {
+    var given = facts || {};
+    var product = record("product", given.product);
+    var plan = record("plan", given.plan);
+    var region = record("region", given.region || catalog().default_region);
+    var start = parseDate(String(given.start));
+    if (start === null) {
+      throw Problem("FactError", "the policy's start " + pyRepr(given.start) + " is not a date (YYYY-MM-DD)");
+    }
+    this.product = product.id;
+    this.region = region.id;
+    this.periods = [openPeriod(plan.id, product.id, start)];
+    this.events = [];
+  }
+
+  Ledger.prototype.current = function () {
+    return this.periods[this.periods.length - 1];
+  };
+
+  Ledger.prototype.periodOn = function (day) {
+    return this.periods.find(function (p) {
+      return p.start <= day && day <= p.end;
+    }) || null;
+  };
+
+  Ledger.prototype.coveredMonths = function () {
+    var cat = catalog();
+    return this.periods.reduce(function (total, p) {
+      return total + (versionOn(cat.plans[p.plan], p.start).term_months || 0);
+    }, 0);
+  };
+
+  Ledger.prototype.status = function (on) {
+    var period = this.periodOn(on);
+    var state = period === null ? (on < this.periods[0].start ? "not-started" : "expired")
+      : period.used >= period.replacements ? "used-up" : "active";
+    var flyawayLeft = period === null ? 0 : period.flyaway === null ? null
+      : Math.max(0, Math.min(period.flyaway - period.flyaway_used, period.replacements - period.used));
+    var warranty = this.periods.map(function (p) { return p.warranty_end; }).filter(function (w) { return w !== null; });
+    return {
+      on: dateText(on),
+      state: state,
+      plan: period ? period.plan : null,
+      replacements_left: period ? period.replacements - period.used : 0,
+      flyaway_left: flyawayLeft,
+      cover_end: dateText(this.current().end),
+      warranty_end: warranty.length ? dateText(Math.max.apply(null, warranty)) : null,
+      covered_months: this.coveredMonths(),
+    };
+  };
+
+  Ledger.prototype.claim = function (incident, on, rcBound, serviceRegion) {
+    var day = on;
+    var current = this.current();
+    var period = this.periodOn(day) || (day > current.end ? current : this.periods[0]);
+    var decision = decide("claim", {
+      product: this.product,
+      plan: period.plan,
+      region: this.region,
+      service_region: serviceRegion || this.region,
+      policy_start: dateText(period.start),
+      incident: incident,
+      incident_on: dateText(day),
+      replacements_used: period.used,
+      flyaway_used: period.flyaway_used,
+      rc_bound: rcBound !== false,
+    });
+    if (decision.outcome === "replacement" || decision.outcome === "flyaway-replacement") {
+      period.used += 1;
+      if (decision.outcome === "flyaway-replacement") {
+        period.flyaway_used += 1;
+      }
+    }
+    this.events.push([day, decision]);
+    return decision;
+  };
+
+  Ledger.prototype.renew = function (moment) {
+    var period = this.current();
+    var decision = decide("renewal", {
+      product: this.product,
+      plan: period.plan,
+      region: this.region,
+      policy_start: dateText(period.start),
+      now: datetimeText(moment),
+      covered_months: this.coveredMonths(),
+      replacements_left: period.replacements - period.used,
+    });
+    var day = Number(moment / DAY_US) + 1;
+    if (decision.outcome === "eligible") {
+      var plan = decision.values.plan;
+      if (typeof plan !== "string") {
+        throw Problem("LookupProblem", "renewal rule '" + decision.rule + "' (" + decision.location + ") names no plan to buy");
+      }
+      this.periods.push(openPeriod(plan, this.product, Math.max(period.end + 1, day)));
+    }
+    this.events.push([day, decision]);
+    return decision;
+  };
+
+  Ledger.prototype.ending = function (on) {
+    var period = this.current();
+    if (period.used >= period.replacements) {
+      var days = this.events.filter(function (e) {
+        return e[1].outcome === "replacement" || e[1].outcome === "flyaway-replacement";
+      }).map(function (e) { return e[0]; });
+      var usedUp = days.length ? Math.max.apply(null, days) : period.start;
+      return { reason: "used-up", on: dateText(usedUp), text: "used up on " + dateText(usedUp) + " (every replacement of the " + period.plan + " taken)" };
+    }
+    var status = this.status(on);
+    var text = "cover ends on " + status.cover_end + " with " + status.replacements_left + " replacement(s) left";
+    if (status.warranty_end) {
+      text += "; warranty ends on " + status.warranty_end;
+    }
+    return { reason: "term", on: status.cover_end, text: text };
+  };
+
+  function policy(facts, events) {
+    // The timeline of `care-catalog policy --json`: events are applied in the order given, each
+    // {claim: incident, on: "YYYY-MM-DD", rc_bound: true} or {renew: "YYYY-MM-DD[THH:MM]"}.
+    var ledger = new Ledger(facts);
+    var timeline = (events || []).map(function (event) {
+      var decision;
+      var day;
+      var label;
+      if (event.claim !== undefined) {
+        day = parseDate(String(event.on));
+        if (day === null) {
+          throw Problem("FactError", "a claim's day " + pyRepr(event.on) + " is not a date (YYYY-MM-DD)");
+        }
+        decision = ledger.claim(event.claim, day, event.rc_bound, event.service_region);
+        label = "claim: " + event.claim;
+      } else {
+        var moment = parseDatetime(String(event.renew));
+        if (moment === null) {
+          throw Problem("FactError", "a renewal's day " + pyRepr(event.renew) + " is not a date (YYYY-MM-DD)");
+        }
+        day = Number(moment / DAY_US) + 1;
+        decision = ledger.renew(moment);
+        label = "renewal";
+      }
+      return { on: dateText(day), event: label, decision: decision, status: ledger.status(day) };
+    });
+    var start = ledger.periods[0].start;
+    var last = timeline.length ? parseDate(timeline[timeline.length - 1].on) : start;
+    last = Math.max(last, start);
+    return {
+      product: ledger.product,
+      plan: ledger.periods[0].plan,
+      region: ledger.region,
+      start: dateText(start),
+      events: timeline,
+      status: ledger.status(last),
+      ends: ledger.ending(last),
+    };
+  }
+
   function formatMoney(money, regionId) {
     // As the Python library writes it for the region's locale (engine.core.money.format_money):
     // rounded half-even to the currency's digits, grouped, with the locale's symbol.
@@ -938,6 +1143,7 @@
 
   window.careCatalog = {
     decide: decide,
+    policy: policy,
     formatMoney: formatMoney,
     rule: function (location) {
       // A rule by its "file:line": its id, outcome and reason.
