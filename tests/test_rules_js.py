@@ -45,6 +45,16 @@ from tests.sitekit import ROOT
 GENERATED = 2400
 
 
+def in_browser(browser: Any, base: str, script: str, payload: Any, **options: Any) -> Any:
+    """*script* evaluated on *payload* in the calculator page, which loads the rules."""
+    visit = Visit(browser, base, DESKTOP, **options)
+    visit.open("calculator/index.html")
+    result = visit.page.evaluate(script, payload)
+    visit.close()
+    assert visit.problems == []
+    return result
+
+
 def mismatches(queries: list[dict[str, Any]], py: list[Any], js: list[Any]) -> list[str]:
     return [
         f"{q}\n  python: {json.dumps(p)[:400]}\n  browser: {json.dumps(j)[:400]}"
@@ -57,14 +67,10 @@ def test_every_case_decides_alike_in_the_browser(browser: Any, site: Any, shippe
     base, _ = site
     queries = case_queries(shipped)
     assert len(queries) >= 60
-    visit = Visit(browser, base, DESKTOP)
-    visit.open("calculator/index.html")
-    answers = visit.page.evaluate(BROWSER_ANSWERS, queries)
-    visit.close()
+    answers = in_browser(browser, base, BROWSER_ANSWERS, queries)
     expected = [python_answer(shipped, q["kind"], q["facts"]) for q in queries]
     assert mismatches(queries, expected, answers) == []
     assert sum(a["ok"] for a in answers) > len(answers) * 0.8  # a few cases expect a refusal
-    assert visit.problems == []
 
 
 def test_generated_fact_sets_decide_alike_in_the_browser(
@@ -72,10 +78,7 @@ def test_generated_fact_sets_decide_alike_in_the_browser(
 ) -> None:
     base, _ = site
     queries = generated_queries(shipped, GENERATED, seed=20261124) + sweep_queries(shipped)
-    visit = Visit(browser, base, DESKTOP)
-    visit.open("calculator/index.html")
-    answers = visit.page.evaluate(BROWSER_ANSWERS, queries)
-    visit.close()
+    answers = in_browser(browser, base, BROWSER_ANSWERS, queries)
     expected = [python_answer(shipped, q["kind"], q["facts"]) for q in queries]
     assert mismatches(queries, expected, answers) == []
     # The sets reach every kind of answer, not only errors.
@@ -106,10 +109,8 @@ def test_random_expressions_evaluate_alike(browser: Any, site: Any) -> None:
                 want = {"ok": False, "error": "EvalError"}
             cases.append([to_js(compiled), {k: as_js(v) for k, v in ctx.items()}])
             expected.append(want)
-    visit = Visit(browser, base, DESKTOP, bypass_csp=True)  # the test builds functions from text
-    visit.open("calculator/index.html")
-    got = visit.page.evaluate(BROWSER_EXPRESSIONS, cases)
-    visit.close()
+    # The test builds functions from text, which the page's policy forbids.
+    got = in_browser(browser, base, BROWSER_EXPRESSIONS, cases, bypass_csp=True)
     wrong = [
         f"{c[0]} with {c[1]}: python {e}, browser {g}"
         for c, e, g in zip(cases, expected, got, strict=True)
@@ -250,10 +251,7 @@ def test_the_facts_in_the_browser_are_the_contracts(browser: Any, site: Any, kin
     from engine.rules.contract import FACTS
 
     base, _ = site
-    visit = Visit(browser, base, DESKTOP)
-    visit.open("calculator/index.html")
-    facts = visit.page.evaluate("kind => window.careCatalog.facts(kind)", kind)
-    visit.close()
+    facts = in_browser(browser, base, "kind => window.careCatalog.facts(kind)", kind)
     assert [f["name"] for f in facts] == list(FACTS[kind])
     assert [f["description"] for f in facts] == [f.description for f in FACTS[kind].values()]
 
@@ -263,10 +261,7 @@ def test_policies_follow_the_same_timeline_in_the_browser(
 ) -> None:
     base, _ = site
     items = timelines(shipped, 400, seed=5)
-    visit = Visit(browser, base, DESKTOP)
-    visit.open("calculator/index.html")
-    got = visit.page.evaluate(BROWSER_TIMELINES, items)
-    visit.close()
+    got = in_browser(browser, base, BROWSER_TIMELINES, items)
     expected = [python_timeline(shipped, t["facts"], t["events"]) for t in items]
     wrong = [
         f"{t}\n  python: {e}\n  browser: {g}"

@@ -70,10 +70,11 @@ def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -
         + ["api/v1/index.json", "api/v1/openapi.json", "schema/product.schema.json"]
         + [f"api/v1/products/{p.id}.json" for p in shipped.products()]
         + [f"api/v1/plans/{p}.json" for p in shipped.plans]
-        + ["static/style.css", "static/compare.js"]
+        + ["static/style.css", "static/compare.js", "calculator/index.html", "static/rules.js"]
+        + ["static/rules-data.js", "static/calculator.js"]
     )
     assert [name for name in expected if not (site / name).is_file()] == []
-    assert built.pages == 4 + 1 + len(shipped.families) + len(shipped.products()) + len(
+    assert built.pages == 5 + 1 + len(shipped.families) + len(shipped.products()) + len(
         shipped.plans
     )
     assert built.on == BUILD_DAY
@@ -309,7 +310,13 @@ def test_changing_one_fee_changes_exactly_the_files_showing_it(tmp_path: Path) -
     second = build(engine.load(catalog), tmp_path / "s", on=BUILD_DAY)
     after = files_of(second.path)
     differ = sorted(name for name in after if before.get(name) != after[name])
-    expected = ["api/v1/products/mavic-3.json", "compare.html", "products/mavic-3.html"]
+    # The page and API file of the product, the compare page, and the rules' data (the fees).
+    expected = [
+        "api/v1/products/mavic-3.json",
+        "compare.html",
+        "products/mavic-3.html",
+        "static/rules-data.js",
+    ]
     assert differ == expected
     assert sorted(second.changed) == expected
 
@@ -365,7 +372,9 @@ def test_hostile_text_is_escaped_and_javascript_urls_are_not_links(tmp_path: Pat
         assert "<script>window" not in html and "<img src=" not in html, page
         assert not re.search(r'href="\s*javascript:', html, re.IGNORECASE), page
         scripts = re.findall(r"<script[^>]*>", html)
-        own = re.compile(r'<script src="(\.\./)*/?static/(compare|market)\.js"( defer)?>')
+        own = re.compile(
+            r'<script src="(\.\./)*/?static/(compare|market|rules-data|rules|calculator)\.js"( defer)?>'
+        )
         assert all(own.fullmatch(s) for s in scripts), (page, scripts)
     product = (result.path / "products" / "mini-3.html").read_text()
     assert "Mini 3 &lt;script&gt;window.__pwned = 1&lt;/script&gt;" in product
@@ -416,7 +425,7 @@ def test_cli_build_prints_pages_time_and_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--on", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert re.match(
-        r"built 81 pages from catalog/ \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
+        r"built 82 pages from catalog/ \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
         result.output,
     )
     assert f"open {out / 'index.html'}" in result.output
@@ -586,7 +595,7 @@ def test_serve_rebuilds_when_the_catalog_changes(minimal_copy: Path, tmp_path: P
         assert "US$49.00" in urllib.request.urlopen(page).read().decode()
         product = minimal_copy / "products" / "mini-3.yaml"
         product.write_text(product.read_text().replace("fees: [49, 69]", "fees: [59, 69]"))
-        assert _wait_for(out, "rebuilt:").startswith("rebuilt: 3 files changed, 0 removed")
+        assert _wait_for(out, "rebuilt:").startswith("rebuilt: 4 files changed, 0 removed")
         html = urllib.request.urlopen(page).read().decode()
         assert "US$59.00" in html and "US$49.00" not in html
         # A broken edit is reported; the last good site stays served.
