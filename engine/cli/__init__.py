@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from engine.cli.answer import decide, quote
+from engine.cli.changes import changes
 from engine.cli.check import run_tests, validate
 from engine.cli.common import fail
 from engine.cli.policy import policy
@@ -36,7 +37,7 @@ def cli(ctx: click.Context, catalog: Path | None) -> None:
     ctx.obj["catalog"] = catalog
 
 
-for command in (validate, show, quote, decide, policy, run_tests, build_site, serve):
+for command in (validate, show, quote, decide, policy, changes, run_tests, build_site, serve):
     cli.add_command(command)
 
 
