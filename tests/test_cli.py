@@ -22,11 +22,14 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_validate_the_shipped_catalog_says_what_it_checked() -> None:
+def test_validate_the_shipped_catalog_says_what_it_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "SOURCE_DATE_EPOCH", "1795305600"
+    )  # 2026-11-22: the stale sources of that day
     code, out, _ = run("validate")
     assert code == 0
     assert re.search(
-        r"^ok: checked \d+ files in catalog/: 56 products, 3 plans, 84 offers, \d+ cases; 0 errors, 0 warnings$",
+        r"^ok: checked \d+ files in catalog/: 56 products, 3 plans, 84 offers, \d+ cases; 0 errors, 16 warnings$",
         out,
         re.M,
     )

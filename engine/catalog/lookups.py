@@ -55,6 +55,7 @@ class Catalog:
         self.default_region: str = info["default_region"]
         self.compiled: str | None = info.get("compiled")
         self.site: Mapping[str, Any] = info.get("site", {})
+        self.stale_after: int | None = info.get("freshness", {}).get("stale_after_months")
         self.categories = dict(categories)
         self.regions = dict(regions)
         self.components = dict(components)
@@ -117,7 +118,6 @@ class Catalog:
         ]
 
     # -- terms -----------------------------------------------------------------------------
-
     def version(self, plan: str | Plan, on: dt.date | None = None) -> PlanVersion:
         """The plan version in force on *on* (default today); an error before the plan existed."""
         plan = self.plan(plan)

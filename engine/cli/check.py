@@ -24,8 +24,11 @@ from engine.cli.common import (
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--no-cache", is_flag=True, help="Re-read and re-validate every file.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (a stale source, say).")
 @click.pass_context
-def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool) -> None:
+def validate(
+    ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool, strict: bool
+) -> None:
     """Check every catalog file; print each problem with its file:line:col, then a summary."""
     from engine.catalog.loader import check
 
@@ -51,12 +54,13 @@ def validate(ctx: click.Context, catalog: Path | None, fmt: str, no_cache: bool)
         if cat:
             checked += f": {summary['products']} products, {summary['plans']} plans, {summary['offers']} offers"
         checked += f", {report.cases} cases"
-        verdict = "ok" if not report.errors else "FAILED"
+        failed = report.errors or (strict and report.warnings)
+        verdict = "FAILED" if failed else "ok"
         click.echo(
             f"{verdict}: {checked}; {plural(len(report.errors), 'error')}, "
             f"{plural(len(report.warnings), 'warning')}"
         )
-    sys.exit(1 if report.errors else 0)
+    sys.exit(1 if report.errors or (strict and report.warnings) else 0)
 
 
 @click.command("test")

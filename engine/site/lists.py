@@ -5,10 +5,12 @@ Both grow with the catalog, so both are shown a page at a time (``engine.site.pa
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from engine.model.entities import Product
+from engine.core.dates import checked_bounds
+from engine.model.entities import Offer, Product
 from engine.site import paging
 from engine.site.parts import Parts
 from engine.site.presentation import source_view
@@ -75,6 +77,7 @@ class Lists(Parts):
                             "fees": self.fee_cells(offer, product, width),
                             "flyaway": self.money_cell(offer.flyaway_fee, region),
                             "checked": offer.checked,
+                            "stale": self.stale(offer.checked),
                             "source": source_view(offer.source),
                             "doubtful": offer.doubtful,
                         },
@@ -140,3 +143,70 @@ class Lists(Parts):
                 )
         events.sort(key=lambda e: (e["date"], e["kind"], e["title"]), reverse=True)
         return events
+
+    # -- freshness ---------------------------------------------------------------------------
+
+    @cached_property
+    def _checked_values(self) -> list[dict[str, Any]]:
+        """Every published amount with its checked text, oldest first: undated ones first (their
+        age is unknown), then by the latest day their text allows they were checked."""
+        cat = self.catalog
+        rows = []
+        for product in cat.products():
+            link = {"name": product.name, "url": f"../products/{product.id}.html"}
+            entries: list[tuple[str, str, Any, str, str]] = [
+                (cat.plans[o.plan].short_name, o.region, o, o.checked, o.source)
+                for o in product.offers
+            ]
+            entries += [("new unit", u.region, u, u.checked, u.source) for u in product.unit_prices]
+            for plan, region_id, item, checked, source in entries:
+                region = cat.region(region_id)
+                earliest, latest = checked_bounds(checked)
+                amounts = self._amounts(item, region)
+                rows.append(
+                    {
+                        "product": link,
+                        "plan": plan,
+                        "region": region.name,
+                        "amounts": amounts,
+                        "checked": checked,
+                        "stale": self.stale(checked),
+                        "undated": earliest is None and latest is None,
+                        "source": source_view(source),
+                        "_key": (
+                            (latest or earliest or dt.date.min).isoformat(),
+                            product.id,
+                            plan,
+                            region_id,
+                        ),
+                    }
+                )
+        rows.sort(key=lambda r: (not r["undated"], r.pop("_key")))
+        return rows
+
+    def _amounts(self, item: Any, region: Any) -> str:
+        if not isinstance(item, Offer):
+            return f"price {self.format(item.price, region)}"
+        parts = []
+        if item.price is not None:
+            parts.append(f"price {self.format(item.price, region)}")
+        if item.fees:
+            fees = ", ".join(self.format(f, region) for f in item.fees)
+            parts.append(f"fees {fees}{' each' if item.flat_fee else ''}")
+        if item.flyaway_fee is not None:
+            parts.append(f"flyaway {self.format(item.flyaway_fee, region)}")
+        return " · ".join(parts)
+
+    def freshness(
+        self, rows: list[dict[str, Any]] | None = None, number: int = 1, total: int = 1
+    ) -> dict[str, Any]:
+        """Every amount's checked date, oldest first, with the stale ones marked."""
+        every = self._checked_values
+        return {
+            "rows": every if rows is None else rows,
+            "limit": self.catalog.stale_after,
+            "stale": sum(1 for r in every if r["stale"]),
+            "undated": sum(1 for r in every if r["undated"]),
+            "total": len(every),
+            "pager": paging.pager("index.html", number, total),
+        }

@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.catalog.export import version_json
 from engine.catalog.lookups import Catalog
+from engine.core.dates import is_stale
 from engine.core.money import Money
 from engine.core.problems import LookupProblem
 from engine.model.entities import Offer, Plan, PlanVersion, Product, Region, Terms
@@ -31,6 +32,12 @@ class Parts:
         self.default_region = catalog.region()
 
     # -- parts -----------------------------------------------------------------------------
+
+    def stale(self, checked: str) -> bool:
+        """Whether a value checked as *checked* is older than the catalog's freshness limit on
+        the build day (False where the catalog sets none, or the text bounds no latest day)."""
+        limit = self.catalog.stale_after
+        return bool(limit and is_stale(checked, limit, self.on))
 
     def product_link(self, product: Product) -> dict[str, Any]:
         """A product's id, name and page."""

@@ -169,6 +169,7 @@ class ProductPage:
                     "seller": offer.seller,
                     "source": source_view(offer.source),
                     "checked": offer.checked,
+                    "stale": self.views.stale(offer.checked),
                     "doubtful": offer.doubtful,
                     "note": offer.note,
                     "partial": offer.partial_fees,

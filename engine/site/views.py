@@ -50,6 +50,7 @@ class Page:
 COMPARE_ROWS = 1000
 HISTORY_EVENTS = 500
 FAMILY_ROWS = 500
+FRESHNESS_ROWS = 1000
 
 
 class SiteViews(Lists):
@@ -101,6 +102,14 @@ class SiteViews(Lists):
             )
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
+        fresh = paging.groups(self._checked_values, FRESHNESS_ROWS)
+        for number, rows in enumerate(fresh, 1):
+            yield Page(
+                paging.path("freshness/index.html", number),
+                "freshness.html",
+                paging.title("How fresh every amount is", number, len(fresh)),
+                partial(self.freshness, rows, number, len(fresh)),
+            )
         yield Page(
             "calculator/index.html",
             "calculator.html",

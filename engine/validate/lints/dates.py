@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from engine.core.problems import Problem
+from engine.core.dates import is_stale, today
+from engine.core.problems import Problem, Severity
 from engine.read.document import Document
 from engine.read.sources import Sources
 from engine.validate.lints.registry import lint, priced
@@ -97,3 +98,25 @@ def check_checked_dates(src: Sources) -> Iterator[Problem]:
                         "invalid-date",
                         f"'{match.group()}' in checked '{entry['checked']}' is not a real date",
                     )
+
+
+@lint(
+    "stale-source",
+    "An amount last checked longer ago than catalog.yaml's freshness limit (a warning).",
+)
+def check_stale_sources(src: Sources) -> Iterator[Problem]:
+    settings = src.catalog.data.get("freshness") if src.catalog else None
+    if not settings:
+        return
+    months = settings["stale_after_months"]
+    on = today()
+    for doc in src.products.values():
+        for key, index, entry in priced(doc):
+            if is_stale(entry["checked"], months, on):
+                yield doc.problem(
+                    (key, index, "checked"),
+                    "stale-source",
+                    f"checked '{entry['checked']}', more than {months} months before {on}: "
+                    "look at the source again and update 'checked'",
+                    severity=Severity.WARNING,
+                )
