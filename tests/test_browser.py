@@ -34,6 +34,8 @@ SAMPLES = [
     "plans/care-refresh-2y.html",
     "plans/care-refresh-1y.html",
     "calculator/index.html",
+    "changes.html",
+    "freshness/index.html",
     "fields.html",
     "nowhere.html",
 ]

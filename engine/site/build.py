@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from engine.catalog.history import head
 from engine.catalog.lookups import Catalog
 from engine.core.resources import data_dir
 from engine.site import api
@@ -101,7 +102,7 @@ def build(
     views = SiteViews(catalog, day)
     common = views.common()
     pages = list(views.pages())
-    keys = Keys(catalog.inputs, day.isoformat(), base)
+    keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
     outputs: dict[str, str] = {}
     planned: list[tuple[str, str, Callable[[], bytes]]] = []
     for page in pages:
@@ -112,6 +113,9 @@ def build(
     for path, make, shows in api.documents(catalog, day):
         outputs[path] = keys.key(path, shows)
         planned.append((path, outputs[path], partial(_doc_bytes, make)))
+    for path, product_id, shows in views.feed_documents():
+        outputs[path] = keys.key(path, shows, "feed")
+        planned.append((path, outputs[path], partial(_feed_bytes, env, views, product_id, base)))
     publisher = Publisher(Path(out))
     try:
         previous = (
@@ -186,6 +190,12 @@ def markets_css(region_ids: list[str]) -> str:
 
 def _page_bytes(env: jinja2.Environment, page: Page, common: dict[str, Any], base: str) -> bytes:
     return render(env, page, common, base).encode()
+
+
+def _feed_bytes(env: jinja2.Environment, views: SiteViews, product_id: str, base: str) -> bytes:
+    depth = "../../" if product_id else ""
+    feed = views.feed(product_id or None)
+    return env.get_template("feed.xml").render(feed=feed, base=base or depth).encode()
 
 
 def _doc_bytes(make: Callable[[], Any]) -> bytes:

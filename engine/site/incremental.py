@@ -5,7 +5,8 @@ so the site's own bytes stay the same for the same catalog): the engine's
 fingerprint (its code, templates, assets and schemas), the day and base URL, every catalog file
 it read (size, modification time, content digest), and for every page and API file the *key* of
 what it was made from. A key hashes the shared inputs (every catalog file that is not a product,
-the fingerprint, the day, the base URL) with the digests of the product files the page shows
+the fingerprint, the day, the base URL, the last commit of the catalog's git history) with the
+digests of the product files the page shows
 (``Page.shows``) and any other figure it depends on (``Page.shape``). A rebuild renders a file
 again only when its key changed; the others are linked from the previous build unread.
 
@@ -26,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from engine.catalog.history import head
 from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.files import find_files
@@ -51,16 +53,23 @@ def fingerprint() -> str:
 class Keys:
     """The key of each output of one build, from its catalog's inputs, day and base URL."""
 
-    def __init__(self, inputs: Mapping[str, tuple[int, int, str]], day: str, base_url: str):
+    def __init__(
+        self,
+        inputs: Mapping[str, tuple[int, int, str]],
+        day: str,
+        base_url: str,
+        history: str | None = None,
+    ):
         self.inputs = dict(inputs)
         self.day = day
         self.base_url = base_url
+        self.history = history  # the last commit of the catalog's git history, if any
         self.products = {
             Path(name).stem: entry[2]
             for name, entry in inputs.items()
             if Path(name).parent.name == "products"
         }
-        shared = hashlib.sha256(f"{fingerprint()}\n{day}\n{base_url}\n".encode())
+        shared = hashlib.sha256(f"{fingerprint()}\n{day}\n{base_url}\n{history}\n".encode())
         for name, entry in sorted(inputs.items()):
             if Path(name).parent.name != "products":
                 shared.update(f"{name} {entry[2]}\n".encode())
@@ -130,6 +139,7 @@ def manifest_bytes(
         "catalog": str(root.resolve()),
         "day": keys.day,
         "base_url": keys.base_url,
+        "history": keys.history,
         "written_ns": time.time_ns(),
         "inputs": {name: list(entry) for name, entry in sorted(keys.inputs.items())},
         "outputs": dict(sorted(outputs.items())),
@@ -147,7 +157,7 @@ def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any
         base_url,
     ):
         return None
-    if manifest.get("fingerprint") != fingerprint():
+    if manifest.get("fingerprint") != fingerprint() or manifest.get("history") != head(root):
         return None
     files, problems, refused = find_files(root)
     if problems or refused:

@@ -17,7 +17,7 @@ from typing import Any
 from engine.core.resources import data_dir
 from engine.model.entities import Plan, Product
 from engine.site import paging
-from engine.site.lists import Lists
+from engine.site.feeds import Feeds
 from engine.site.presentation import iso, source_view
 from engine.site.product_page import ProductPage
 
@@ -53,7 +53,7 @@ FAMILY_ROWS = 500
 FRESHNESS_ROWS = 1000
 
 
-class SiteViews(Lists):
+class SiteViews(Feeds):
     """The view data of every page, computed for the day *on*."""
 
     # -- the pages -------------------------------------------------------------------------
@@ -73,6 +73,7 @@ class SiteViews(Lists):
                 tuple(p.id for p in group),
                 shape,
             )
+        yield Page("changes.html", "changes.html", "What changed", self.whats_new)
         history = paging.groups(self._events, HISTORY_EVENTS)
         for number, events in enumerate(history, 1):
             yield Page(
