@@ -74,7 +74,7 @@ def test_the_site_has_every_kind_of_page(built: BuildResult, shipped: Catalog) -
         + ["static/rules-data.js", "static/calculator.js"]
     )
     assert [name for name in expected if not (site / name).is_file()] == []
-    assert built.pages == 5 + 1 + len(shipped.families) + len(shipped.products()) + len(
+    assert built.pages == 7 + 1 + len(shipped.families) + len(shipped.products()) + len(
         shipped.plans
     )
     assert built.on == BUILD_DAY
@@ -314,6 +314,7 @@ def test_changing_one_fee_changes_exactly_the_files_showing_it(tmp_path: Path) -
     expected = [
         "api/v1/products/mavic-3.json",
         "compare.html",
+        "freshness/index.html",
         "products/mavic-3.html",
         "static/rules-data.js",
     ]
@@ -425,7 +426,7 @@ def test_cli_build_prints_pages_time_and_path(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--out", str(out), "--on", "2026-11-22"])
     assert result.exit_code == 0, result.output
     assert re.match(
-        r"built 82 pages from catalog/ \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
+        r"built 84 pages from catalog/ \(\d+ files, \d+ changed, 0 removed\) for 2026-11-22 in [\d.]+ s\n",
         result.output,
     )
     assert f"open {out / 'index.html'}" in result.output
@@ -595,7 +596,9 @@ def test_serve_rebuilds_when_the_catalog_changes(minimal_copy: Path, tmp_path: P
         assert "US$49.00" in urllib.request.urlopen(page).read().decode()
         product = minimal_copy / "products" / "mini-3.yaml"
         product.write_text(product.read_text().replace("fees: [49, 69]", "fees: [59, 69]"))
-        assert _wait_for(out, "rebuilt:").startswith("rebuilt: 4 files changed, 0 removed")
+        assert _wait_for(out, "rebuilt:").startswith(
+            "rebuilt: 5 files changed, 0 removed"
+        )  # page, API, compare, freshness, rules data
         html = urllib.request.urlopen(page).read().decode()
         assert "US$59.00" in html and "US$49.00" not in html
         # A broken edit is reported; the last good site stays served.
