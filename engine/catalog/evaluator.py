@@ -16,6 +16,9 @@ from engine.rules.functions import FeeSource
 
 # The largest count a fact may give (replacements used, months held): far beyond any plan.
 MAX_COUNT = 10_000
+# Values whose checked form is remembered, and how many at the most (then the memo starts again).
+_PLAIN = (str, int, bool, dt.date, dt.datetime)
+_MEMO = 100_000
 
 
 class Catalog(FeeSource, Protocol):
@@ -40,6 +43,10 @@ class Evaluator:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self._records: dict[tuple[str, str], dict[str, Any]] = {}
+        # The catalog never changes, so a fact's checked value and the facts derived from the
+        # same product, plan and days are remembered (a site asks thousands of alike questions).
+        self._coerced: dict[tuple[str, type, Any], Any] = {}
+        self._derived: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def context(self, decision: str, given: Mapping[str, Any]) -> dict[str, Any]:
         """Checked, typed facts plus derived ones; FactError names every missing or unknown fact."""
@@ -63,8 +70,18 @@ class Evaluator:
         for name, spec in specs.items():
             if spec.required and name not in given:
                 continue
+            value = given.get(name, spec.default)
+            # By type too: 1 == True, yet only one of them is a bool.
+            key = (name, type(value), value) if type(value) in _PLAIN else None
             try:
-                ctx[name] = self._coerce(spec, given.get(name, spec.default), ctx)
+                if key is not None and key in self._coerced:
+                    ctx[name] = self._coerced[key]
+                    continue
+                ctx[name] = self._coerce(spec, value, ctx)
+                if key is not None:
+                    if len(self._coerced) >= _MEMO:
+                        self._coerced.clear()
+                    self._coerced[key] = ctx[name]
             except LookupProblem as problem:  # a bad value, or an id the catalog does not have
                 problems.append(str(problem).replace("\n", "\n  "))
         if problems:
@@ -144,6 +161,23 @@ class Evaluator:
         return rec
 
     def _derive(self, decision: str, ctx: dict[str, Any]) -> None:
+        day = ctx.get("now") if decision == "purchase" else ctx["policy_start"]
+        key = (decision, ctx["product"]["id"], ctx["plan"]["id"], day, ctx.get("incident_on"))
+        known = self._derived.get(key)
+        if known is None:
+            known = {}
+            self._derive_into(decision, {**ctx}, known)
+            if len(self._derived) >= _MEMO:
+                self._derived.clear()
+            self._derived[key] = known
+        ctx.update(known)
+
+    def _derive_into(self, decision: str, ctx: dict[str, Any], out: dict[str, Any]) -> None:
+        before = set(ctx)
+        self._derive_facts(decision, ctx)
+        out.update({k: v for k, v in ctx.items() if k not in before})
+
+    def _derive_facts(self, decision: str, ctx: dict[str, Any]) -> None:
         product = self.catalog.product(ctx["product"]["id"])
         ctx["category"] = product.category
         if decision == "purchase":

@@ -64,9 +64,19 @@ def build_day(on: dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, reading a key of a plain dict first: the views are dicts, and
+    Jinja2 otherwise looks for an attribute (and fails) before every key (a fifth of a render)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def environment(templates: Path | None = None) -> jinja2.Environment:
     """The Jinja2 environment: autoescaped, strict about undefined names, whitespace-trimmed."""
-    return jinja2.Environment(
+    return _Environment(
         loader=jinja2.FileSystemLoader(templates or data_dir("site") / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
         undefined=jinja2.StrictUndefined,
