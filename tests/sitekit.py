@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,3 +65,13 @@ def served(folder: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in *repo* as an editor would (a name and an address for commits)."""
+    subprocess.run(
+        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )

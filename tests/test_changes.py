@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import engine
 from engine.catalog.changes import changes
 from engine.cli import cli
 from tests.conftest import ROOT
+from tests.sitekit import git
 
 
 def copy_of_shipped(target: Path) -> Path:
@@ -85,15 +85,6 @@ def test_models_offers_flyaway_entries_terms_and_rules(tmp_path: Path) -> None:
     )
     # Nothing else moved: every change is one of those edits.
     assert {c.product for c in found if c.product} == {"mini-9", "avata-2", "mavic-3"}
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 def test_git_revisions_are_read_without_a_checkout(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -21,17 +20,9 @@ from engine.cli import cli
 from engine.site.build import build
 from tests.browserkit import DESKTOP, Visit
 from tests.conftest import MINIMAL, ROOT
+from tests.sitekit import git
 
 DAY = dt.date(2026, 11, 22)
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
 
 
 def parse(path: Path) -> Any:

@@ -11,15 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
+from tests.sitekit import git
 
 
 def try_repo(repo: Path) -> subprocess.CompletedProcess[str]:

@@ -41,11 +41,11 @@ class Revision:
     problem: str | None = None
 
 
-def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] | None:
-    """The commits that touched *folder*, newest first; None outside git."""
+def _log(folder: Path, *args: str) -> str | None:
+    """``git log ARGS -- .`` in *folder*; None outside a git work tree or without git."""
     try:
         done = subprocess.run(
-            ["git", "log", f"-n{LIMIT}", "--format=%H%x1f%h%x1f%ct%x1f%P%x1f%s", "--", "."],
+            ["git", "log", *args, "--", "."],
             cwd=folder,
             capture_output=True,
             text=True,
@@ -53,10 +53,16 @@ def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] |
         )
     except FileNotFoundError:
         return None
-    if done.returncode != 0:
+    return done.stdout if done.returncode == 0 else None
+
+
+def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] | None:
+    """The commits that touched *folder*, newest first; None outside git."""
+    text = _log(folder, f"-n{LIMIT}", "--format=%H%x1f%h%x1f%ct%x1f%P%x1f%s")
+    if text is None:
         return None
     history = []
-    for line in done.stdout.splitlines():
+    for line in text.splitlines():
         commit, short, stamp, parents, subject = line.split("\x1f", 4)
         parent = parents.split()[0] if parents else None
         found, problem = _changes(folder, commit, parent, cache)
@@ -70,17 +76,8 @@ def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] |
 
 def head(folder: Path) -> str | None:
     """The commit the catalog's history ends at, or None outside git (for build keys)."""
-    try:
-        done = subprocess.run(
-            ["git", "log", "-n1", "--format=%H", "--", "."],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        return None
-    return done.stdout.strip() or None if done.returncode == 0 else None
+    text = _log(folder, "-n1", "--format=%H")
+    return text.strip() or None if text is not None else None
 
 
 def _changes(
