@@ -26,6 +26,7 @@ def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lists cut small, so that edits move products between compare and family pages."""
     monkeypatch.setattr(views, "COMPARE_ROWS", 100)
     monkeypatch.setattr(views, "FAMILY_ROWS", 7)
+    monkeypatch.setattr(views, "FRESHNESS_ROWS", 100)
 
 
 @pytest.fixture
@@ -88,6 +89,12 @@ def edits() -> Iterator[tuple[str, str, str, str]]:
     )
     yield "a fee", "products/synthetic-00004.yaml", "fee_each: ", "fee_each: 1"
     yield "a new market", "products/synthetic-00005.yaml", "region: jp", "region: us"
+    yield (
+        "a checked date",
+        "products/synthetic-00020.yaml",
+        'checked: "2024-03"',
+        'checked: "2019-01"',
+    )
     yield "a family's name", "families/mini.yaml", "name: ", "name: Tiny "
     yield "a region's name", "regions.yaml", "name: ", "name: The "
 

@@ -21,6 +21,9 @@ from engine.catalog.history import Revision, catalog_history
 from engine.read.cache import cache_dir
 from engine.site.lists import Lists
 
+# The newest entries a feed holds (readers poll feeds; the page keeps the whole history).
+FEED_ENTRIES = 100
+
 
 class Feeds(Lists):
     """The history views and feeds of one catalog, for the day *on*."""
@@ -73,13 +76,12 @@ class Feeds(Lists):
                     else note or "<p>No value changed.</p>",
                 }
             )
-        for event in self._events:
-            if (
-                product_id is not None
-                and event["kind"] == "flyaway"
-                and not event["link"].endswith(f"/{product_id}.html")
-            ):
-                continue
+        events = self._plan_events + (
+            self._flyaway_events.get(product_id, [])
+            if product_id is not None
+            else [e for found in self._flyaway_events.values() for e in found]
+        )
+        for event in events:
             body = "".join(f"<li>{escape(c)}</li>" for c in event["changes"])
             sources = ", ".join(
                 escape(s.get("href") or s.get("text") or "") for s in event["sources"]
@@ -95,6 +97,7 @@ class Feeds(Lists):
                 }
             )
         entries.sort(key=lambda e: (e["updated"], e["order"], e["id"]), reverse=True)
+        entries = entries[:FEED_ENTRIES]
         name = cat.product(product_id).name if product_id else None
         return {
             "id": f"{prefix}:feed" + (f":{product_id}" if product_id else ""),
@@ -107,6 +110,20 @@ class Feeds(Lists):
             "page": f"products/{product_id}.html" if product_id else "changes.html",
             "self": f"feeds/products/{product_id}.xml" if product_id else "feed.xml",
         }
+
+    @cached_property
+    def _plan_events(self) -> list[dict[str, Any]]:
+        return [e for e in self._events if e["kind"] != "flyaway"]
+
+    @cached_property
+    def _flyaway_events(self) -> dict[str, list[dict[str, Any]]]:
+        """Each model's flyaway-list events (a feed per model reads only its own)."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for event in self._events:
+            if event["kind"] == "flyaway":
+                product = event["link"].removeprefix("products/").removesuffix(".html")
+                found.setdefault(product, []).append(event)
+        return found
 
     def feed_documents(self) -> Iterator[tuple[str, str, tuple[str, ...] | None]]:
         """Every feed: (path, the product it is of, the products it shows)."""

@@ -165,6 +165,7 @@ class Lists(Parts):
                 amounts = self._amounts(item, region)
                 rows.append(
                     {
+                        "product_id": product.id,
                         "product": link,
                         "plan": plan,
                         "region": region.name,

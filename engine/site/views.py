@@ -104,12 +104,19 @@ class SiteViews(Feeds):
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
         fresh = paging.groups(self._checked_values, FRESHNESS_ROWS)
+        summary = self.freshness()
+        counts = f"{len(fresh)} {summary['stale']} {summary['undated']} {summary['total']}"
         for number, rows in enumerate(fresh, 1):
+            # The rows' order and the counts come from every model: the shape holds the counts
+            # and the page's first and last rows, so a page changes when its place does.
+            ends = " ".join(f"{r['product_id']}/{r['checked']}" for r in rows[:1] + rows[-1:])
             yield Page(
                 paging.path("freshness/index.html", number),
                 "freshness.html",
                 paging.title("How fresh every amount is", number, len(fresh)),
                 partial(self.freshness, rows, number, len(fresh)),
+                tuple(sorted({r["product_id"] for r in rows})),
+                f"{counts} {ends}",
             )
         yield Page(
             "calculator/index.html",
