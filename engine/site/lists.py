@@ -160,20 +160,17 @@ class Lists(Parts):
             ]
             entries += [("new unit", u.region, u, u.checked, u.source) for u in product.unit_prices]
             for plan, region_id, item, checked, source in entries:
-                region = cat.region(region_id)
                 earliest, latest = checked_bounds(checked)
-                amounts = self._amounts(item, region)
                 rows.append(
                     {
                         "product_id": product.id,
                         "product": link,
                         "plan": plan,
-                        "region": region.name,
-                        "amounts": amounts,
+                        "region_id": region_id,
+                        "item": item,  # its amounts are written when its page is
                         "checked": checked,
-                        "stale": self.stale(checked),
+                        "source": source,
                         "undated": earliest is None and latest is None,
-                        "source": source_view(source),
                         "_key": (
                             (latest or earliest or dt.date.min).isoformat(),
                             product.id,
@@ -202,12 +199,31 @@ class Lists(Parts):
         self, rows: list[dict[str, Any]] | None = None, number: int = 1, total: int = 1
     ) -> dict[str, Any]:
         """Every amount's checked date, oldest first, with the stale ones marked."""
+        shown = []
+        for row in self._checked_values if rows is None else rows:
+            region = self.catalog.region(row["region_id"])
+            shown.append(
+                {
+                    **row,
+                    "region": region.name,
+                    "amounts": self._amounts(row["item"], region),
+                    "stale": self.stale(row["checked"]),
+                    "source": source_view(row["source"]),
+                }
+            )
+        return {
+            "rows": shown,
+            "limit": self.catalog.stale_after,
+            **self.freshness_counts,
+            "pager": paging.pager("index.html", number, total),
+        }
+
+    @cached_property
+    def freshness_counts(self) -> dict[str, int]:
+        """How many amounts there are, how many are stale, how many undated."""
         every = self._checked_values
         return {
-            "rows": every if rows is None else rows,
-            "limit": self.catalog.stale_after,
-            "stale": sum(1 for r in every if r["stale"]),
+            "stale": sum(1 for r in every if self.stale(r["checked"])),
             "undated": sum(1 for r in every if r["undated"]),
             "total": len(every),
-            "pager": paging.pager("index.html", number, total),
         }

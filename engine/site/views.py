@@ -104,7 +104,7 @@ class SiteViews(Feeds):
         for plan in cat.plans.values():
             yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
         fresh = paging.groups(self._checked_values, FRESHNESS_ROWS)
-        summary = self.freshness()
+        summary = self.freshness_counts
         counts = f"{len(fresh)} {summary['stale']} {summary['undated']} {summary['total']}"
         for number, rows in enumerate(fresh, 1):
             # The rows' order and the counts come from every model: the shape holds the counts
