@@ -143,3 +143,21 @@ def test_a_remembered_quote_is_the_same_answer_and_errors_are_not_remembered(
     for _ in range(2):
         with pytest.raises(LookupProblem, match="published under the terms of 2020-01-01 only"):
             shipped.quote("mavic-3", "care-refresh-1y", "us", 1, False, dt.date(2024, 1, 1))
+
+
+def test_linked_offers_are_the_values_their_constructor_makes(shipped: Catalog) -> None:
+    import dataclasses
+
+    from engine.model.entities import Offer
+
+    names = [f.name for f in dataclasses.fields(Offer)]
+    offers = [o for p in shipped.products() for o in p.offers]
+    assert len(offers) > 50
+    for offer in offers:
+        # The linker fills an offer's fields without Offer.__init__: every field, nothing else.
+        assert list(vars(offer)) == names
+        made = Offer(**{name: getattr(offer, name) for name in names})
+        assert made == offer and hash(made) == hash(offer)
+    fees = {id(fee) for o in offers for fee in o.fees}
+    # Equal amounts of one currency share one Money; written forms stay apart.
+    assert len(fees) < len([fee for o in offers for fee in o.fees])

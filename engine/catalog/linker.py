@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.catalog.lookups import Catalog
 from engine.core.location import Location
@@ -35,6 +35,34 @@ def _location(doc: Document, path: tuple[str | int, ...] = ()) -> Location:
 
 def _day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+_T = TypeVar("_T")
+
+
+def _frozen(cls: type[_T], **fields: Any) -> _T:
+    """``cls(**fields)`` for a frozen dataclass given every field, without its ``__init__``.
+
+    A frozen dataclass sets each field through ``object.__setattr__``: 3 µs an offer, most of
+    linking a large catalog. Filling the instance's dictionary makes the same value (equal,
+    same hash) in a tenth of the time; ``tests/test_lookups.py`` checks the fields match.
+    """
+    made = object.__new__(cls)
+    made.__dict__.update(fields)
+    return made
+
+
+class _Amounts(dict[tuple[str, str], Money]):
+    """One Money per amount written and currency: a catalog repeats a few hundred amounts over
+    thousands of offers, and Money is immutable, so they share it."""
+
+    def __missing__(self, key: tuple[str, str]) -> Money:
+        made = self[key] = Money.of(key[0], key[1])
+        return made
+
+    def of(self, amount: Any, currency: str) -> Money:
+        """Money.of(amount, currency), shared; the written form (``100.50``) is kept."""
+        return self[str(amount), currency]
 
 
 def build_catalog(root: Path, src: Sources) -> tuple[Catalog, list[Problem]]:
@@ -68,8 +96,9 @@ def build_catalog(root: Path, src: Sources) -> tuple[Catalog, list[Problem]]:
     families = {stem: _family(doc) for stem, doc in sorted(src.families.items())}
     rules = _RuleLists(src)
     plans = {stem: _plan(doc, rules) for stem, doc in sorted(src.plans.items())}
+    amounts = _Amounts()
     products = {
-        stem: _product(doc, families[doc.data["family"]], regions)
+        stem: _product(doc, families[doc.data["family"]], regions, amounts)
         for stem, doc in sorted(src.products.items())
     }
     catalog = Catalog(
@@ -183,7 +212,9 @@ def _plan(doc: Document, rules: _RuleLists) -> Plan:
     )
 
 
-def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Product:
+def _product(
+    doc: Document, family: Family, regions: dict[str, Region], amounts: _Amounts
+) -> Product:
     d = doc.data
     covered = d.get("covered_components")
     flyaway = tuple(
@@ -197,7 +228,9 @@ def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Produ
         )
         for e in d.get("flyaway", [])
     )
-    offers = tuple(_offer(doc, index, o, regions) for index, o in enumerate(d.get("offers", [])))
+    offers = tuple(
+        _offer(doc, index, o, regions, amounts) for index, o in enumerate(d.get("offers", []))
+    )
     return Product(
         id=d["id"],
         name=d["name"],
@@ -212,7 +245,7 @@ def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Produ
         unit_prices=tuple(
             UnitPrice(
                 region=u["region"],
-                price=Money.of(u["amount"], u.get("currency") or regions[u["region"]].currency),
+                price=amounts.of(u["amount"], u.get("currency") or regions[u["region"]].currency),
                 source=u["source"],
                 checked=u["checked"],
                 location=_location(doc, ("unit_prices", index)),
@@ -224,17 +257,20 @@ def _product(doc: Document, family: Family, regions: dict[str, Region]) -> Produ
     )
 
 
-def _offer(doc: Document, index: int, o: dict[str, Any], regions: dict[str, Region]) -> Offer:
+def _offer(
+    doc: Document, index: int, o: dict[str, Any], regions: dict[str, Region], amounts: _Amounts
+) -> Offer:
     currency = o.get("currency") or regions[o["region"]].currency
 
     def money(value: Any) -> Money | None:
-        return None if value is None else Money.of(value, currency)
+        return None if value is None else amounts.of(value, currency)
 
     if "fee_each" in o:
-        fees: tuple[Money, ...] = (Money.of(o["fee_each"], currency),)
+        fees: tuple[Money, ...] = (amounts.of(o["fee_each"], currency),)
     else:
-        fees = tuple(Money.of(f, currency) for f in o.get("fees", ()))
-    return Offer(
+        fees = tuple(amounts.of(f, currency) for f in o.get("fees", ()))
+    return _frozen(
+        Offer,
         product=doc.data["id"],
         plan=o["plan"],
         region=o["region"],

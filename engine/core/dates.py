@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import os
 import re
+from functools import lru_cache
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -52,6 +53,8 @@ def today() -> dt.date:
 _CHECKED = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
+# A catalog writes few distinct ``checked`` texts (a year, a month) over many amounts.
+@lru_cache(maxsize=4096)
 def checked_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     """The earliest and latest day a value's ``checked`` text allows it was checked on.
 
@@ -80,6 +83,7 @@ def checked_bounds(text: str) -> tuple[dt.date | None, dt.date | None]:
     return earliest, latest
 
 
+@lru_cache(maxsize=4096)
 def is_stale(checked: str, months: int, on: dt.date) -> bool | None:
     """Whether a value checked as *checked* is older than *months* on *on*: None when its text
     does not bound the latest day it could have been checked."""

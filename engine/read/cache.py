@@ -5,6 +5,11 @@ the schemas' fingerprint and the engine version. Entries are JSON (Decimals tagg
 atomically, behind a digest of the entry's key and text. A cache is never trusted: a missing,
 unreadable, truncated, foreign or edited entry (valid JSON of another shape included) fails the
 digest or the shape check and is simply a miss, so the file is read and validated again.
+
+An entry is two JSON lines after its digest: the data with the positions of values at most two
+levels deep (what the model records), then every position and the source lines, which are
+decoded only when a problem or a lint needs a deeper one (a valid file seldom does). Should that
+second line not have its shape, positions fall back to the top of the file.
 """
 
 from __future__ import annotations
@@ -17,24 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.read.document import Document
+from engine.read.document import Document, Tables
+from engine.read.places import cache_folder
 
-FORMAT = "3"
+FORMAT = "4"
 
 
 def cache_dir(catalog_root: Path) -> Path | None:
     """``.cache/`` beside the catalog when writable, else the user cache directory; None if neither."""
-    local = catalog_root / ".cache"
-    if os.access(catalog_root, os.W_OK) or (local.is_dir() and os.access(local, os.W_OK)):
-        return local
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    tag = hashlib.sha256(str(catalog_root.resolve()).encode()).hexdigest()[:12]
-    target = base / "care-catalog" / tag
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return target
+    found = cache_folder(str(catalog_root))
+    return Path(found) if found is not None else None
 
 
 class DocumentCache:
@@ -74,7 +71,12 @@ class DocumentCache:
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            payload = json.dumps(_encode_document(doc), separators=(",", ":"))
+            head, tail = _encode_document(doc)
+            payload = (
+                json.dumps(head, separators=(",", ":"))
+                + "\n"
+                + json.dumps(tail, separators=(",", ":"))
+            )
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(_digest(key, payload) + "\n" + payload)
@@ -99,13 +101,10 @@ def _decimal_hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def _encode_document(doc: Document) -> dict[str, Any]:
-    return {
-        "data": _encode(doc.data),
-        "positions": doc.positions,
-        "keys": doc.key_positions,
-        "lines": list(doc.lines),
-    }
+def _encode_document(doc: Document) -> tuple[dict[str, Any], dict[str, Any]]:
+    head = {"data": _encode(doc.data), "near": doc.near_positions}
+    tail = {"positions": doc.positions, "keys": doc.key_positions, "lines": list(doc.lines)}
+    return head, tail
 
 
 def _digest(key: str, payload: str) -> str:
@@ -113,13 +112,31 @@ def _digest(key: str, payload: str) -> str:
 
 
 def _decode_document(text: str, file: str) -> Document:
-    entry = json.loads(text, object_hook=_decimal_hook)
+    head_text, newline, tail_text = text.partition("\n")
+    if not newline:
+        raise ValueError("not a cache entry")
+    entry = json.loads(head_text, object_hook=_decimal_hook)
     if not (
         isinstance(entry, dict)
         and isinstance(entry.get("data"), (dict, list))
-        and isinstance(entry.get("positions"), dict)
-        and isinstance(entry.get("keys"), dict)
-        and isinstance(entry.get("lines"), list)
+        and isinstance(entry.get("near"), dict)
     ):
         raise ValueError("not a cache entry")
-    return Document(file, entry["data"], entry["positions"], entry["keys"], tuple(entry["lines"]))
+    return Document(file, entry["data"], near=entry["near"], load=lambda: _tables(tail_text))
+
+
+def _tables(text: str) -> Tables:
+    """The position tables and source lines of an entry's second line (empty if malformed)."""
+    try:
+        tail = json.loads(text)
+    except ValueError:
+        tail = None
+    if not (
+        isinstance(tail, dict)
+        and isinstance(tail.get("positions"), dict)
+        and isinstance(tail.get("keys"), dict)
+        and isinstance(tail.get("lines"), list)
+        and all(isinstance(line, str) for line in tail["lines"])
+    ):
+        return {}, {}, ()
+    return tail["positions"], tail["keys"], tuple(tail["lines"])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from engine.core.problems import JsonPath, Problem
@@ -22,25 +23,81 @@ def path_key(path: JsonPath) -> str:
     return "\x1f".join(map(str, path))
 
 
-@dataclass
+Tables = tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]
+
+
+def _near(positions: dict[str, Any]) -> dict[str, Any]:
+    """The positions of values at most two levels deep (``offers/3``): what the model records."""
+    return {k: v for k, v in positions.items() if k.count("\x1f") <= 1}
+
+
 class Document:
     """One catalog file: its data and the position of every value and key in it.
 
     Positions are kept as ``path_key(path) -> (line, column[, style])`` so that a cached
-    document decodes without a Python loop over its values.
+    document decodes without a Python loop over its values. A cached document may hold only the
+    positions at most two levels deep and a way to *load* the rest: most valid files are never
+    asked for a deeper one, so their full tables are never decoded or kept.
     """
 
-    file: str
-    data: Any
-    positions: dict[str, Any] = field(default_factory=dict)
-    key_positions: dict[str, Any] = field(default_factory=dict)
-    lines: tuple[str, ...] = ()
-    # The file as the model names it, whatever the working directory: ``catalog/products/x.yaml``.
-    catalog_file: str = ""
+    __slots__ = ("_load", "_near", "_tables", "catalog_file", "data", "file")
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        positions: dict[str, Any] | None = None,
+        key_positions: dict[str, Any] | None = None,
+        lines: tuple[str, ...] = (),
+        catalog_file: str = "",
+        *,
+        near: dict[str, Any] | None = None,
+        load: Callable[[], Tables] | None = None,
+    ) -> None:
+        self.file = file
+        self.data = data
+        # The file as the model names it, whatever the working directory: ``catalog/products/x.yaml``.
+        self.catalog_file = catalog_file
+        self._tables: Tables | None = (
+            None if load is not None else (positions or {}, key_positions or {}, lines)
+        )
+        self._load = load
+        self._near = near
+
+    def _full(self) -> Tables:
+        if self._tables is None:
+            assert self._load is not None
+            self._tables, self._load = self._load(), None
+        return self._tables
+
+    @property
+    def positions(self) -> dict[str, Any]:
+        """``path_key(path) -> (line, column[, style])`` of every value."""
+        return self._full()[0]
+
+    @property
+    def key_positions(self) -> dict[str, Any]:
+        """``path_key(path) -> (line, column)`` of every mapping key."""
+        return self._full()[1]
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The file's source lines."""
+        return self._full()[2]
+
+    @property
+    def near_positions(self) -> dict[str, Any]:
+        """The positions of values at most two levels deep."""
+        if self._near is None:
+            self._near = _near(self.positions)
+        return self._near
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
         """The position of the value at *path* (or of its key), falling back to the nearest parent."""
-        table = self.key_positions if key else self.positions
+        if not key and len(path) <= 2 and self._tables is None and self._near is not None:
+            table = self._near  # every parent of a shallow path is shallow too
+        else:
+            table = self.key_positions if key else self.positions
         probe = tuple(path)
         while probe:
             found = table.get(path_key(probe))
@@ -49,7 +106,7 @@ class Document:
             if found is not None:
                 return Mark(*found)
             probe = probe[:-1]
-        root = self.positions.get("")
+        root = table.get("") if table is self._near else self.positions.get("")
         return Mark(*root) if root is not None else Mark(1, 1)
 
     def problem(
