@@ -7,12 +7,14 @@ from typing import Any
 
 import click
 
+from engine.catalog import quote_index
 from engine.cli.common import (
     DATE,
     echo_json,
     load_catalog,
     user_errors,
 )
+from engine.cli.fast import quote_lines
 
 
 @click.command()
@@ -52,24 +54,17 @@ def quote(
             found = cat.price_quote(product_id, plan_id, reg.id, on)
         else:
             found = cat.fee_quote(product_id, plan_id, reg.id, replacement, flyaway, on)
+        if ctx.obj.get("catalog") is None:
+            quote_index.write(cat, ctx.obj["catalog_path"])  # the next quote reads only this
         if as_json:
             echo_json(found.to_json(reg))
             return
-        click.echo(found.money.format(reg.locale))
         what = (
             "plan price"
             if plan_price
             else ("flyaway fee" if flyaway else f"replacement {replacement}")
         )
-        era = "" if found.era_matched else " (the source does not state its terms version)"
-        click.echo(
-            f"  {what}; terms: {found.version.label} (from {found.version.start}){era}\n"
-            f"  source: {found.offer.source}\n"
-            f"  seller: {found.offer.seller or 'not named'}, checked {found.offer.checked}"
-            + (", doubtful" if found.offer.doubtful else "")
-        )
-        if found.offer.note:
-            click.echo(f"  note: {found.offer.note}")
+        click.echo("\n".join(quote_lines(found.to_json(reg), what)))
 
 
 class _DecideCommand(click.Command):

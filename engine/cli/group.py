@@ -1,8 +1,4 @@
-"""The command line: a thin layer over the library. Exit 0 ok, 1 catalog or case problems, 2 usage.
-
-Each command group lives in its own module (check, show, answer, site); they import the library
-lazily, so a lookup loads only what it uses.
-"""
+"""The command group: every command, its options and help, through Click."""
 
 from __future__ import annotations
 
@@ -41,16 +37,9 @@ for command in (validate, show, quote, decide, policy, changes, run_tests, build
     cli.add_command(command)
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``care-catalog`` script."""
-    _run(cli, argv)
-
-
-def _run(command: click.Command, argv: Sequence[str] | None) -> None:
+def run(argv: Sequence[str]) -> None:
+    """Run the command line *argv* (without the program name) through Click."""
     try:
-        command.main(args=list(argv) if argv is not None else None, prog_name="care-catalog")
+        cli.main(args=list(argv), prog_name="care-catalog")
     except KeyboardInterrupt:
         fail("interrupted", 130)
-
-
-__all__ = ["cli", "main"]

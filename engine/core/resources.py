@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-_PACKAGE = Path(__file__).resolve().parent.parent  # engine/
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # engine/
+
+
+def data_path(name: str) -> str:
+    """``catalog``, ``schema`` or ``site``: beside the package in a checkout, else inside the wheel."""
+    top = os.path.dirname(_PACKAGE)
+    checkout = os.path.join(top, name)
+    if os.path.isfile(os.path.join(top, "pyproject.toml")) and os.path.isdir(checkout):
+        return checkout
+    return os.path.join(_PACKAGE, "_data", name)
 
 
 def data_dir(name: str) -> Path:
-    """``catalog``, ``schema`` or ``site``: beside the package in a checkout, else inside the wheel."""
-    checkout = _PACKAGE.parent / name
-    if (_PACKAGE.parent / "pyproject.toml").is_file() and checkout.is_dir():
-        return checkout
-    return _PACKAGE / "_data" / name
+    """``data_path(name)`` as a Path."""
+    from pathlib import Path
+
+    return Path(data_path(name))

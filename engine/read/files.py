@@ -16,6 +16,7 @@ from pathlib import Path
 
 from engine.core.problems import Problem, Severity
 from engine.read.limits import MAX_FILE_BYTES
+from engine.read.places import shown
 
 SINGLE_FILES = {
     "catalog.yaml": "catalog",
@@ -36,11 +37,7 @@ REQUIRED_FOLDERS = ("families", "products", "plans")
 
 def display_path(path: Path) -> str:
     """*path* relative to the working directory when below it, else absolute."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+    return shown(str(path))
 
 
 def catalog_name(root: Path, file: Path) -> str:
