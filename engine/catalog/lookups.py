@@ -239,16 +239,16 @@ class Catalog:
         on: dt.date | None = None,
     ) -> Money:
         """The fee of replacement number *replacement* (or the flyaway fee) under the terms of *on*."""
-        # A catalog never changes: an answer for ids and a day is remembered (a dict look-up after).
-        if on is None or not isinstance(product, str) or not isinstance(plan, str):
-            return self.fee_quote(product, plan, region, replacement, flyaway, on).money
-        key = (product, plan, region, replacement, flyaway, on)
-        found = self._quotes.get(key)
-        if found is None:
+        # A catalog never changes: an answer for ids and the terms in force on a day is
+        # remembered, so another day under the same terms is a dict look-up too.
+        known = on and isinstance(product, str) and isinstance(plan, str) and plan in self.plans
+        terms = self.plans[plan].version_on(on) if known else None  # type: ignore[index,arg-type]
+        key = (product, plan, region, replacement, flyaway, terms and terms.start)
+        if terms is None or (found := self._quotes.get(key)) is None:
             found = self.fee_quote(product, plan, region, replacement, flyaway, on).money
-            if len(self._quotes) >= _MEMO_SIZE:
-                self._quotes.clear()
-            self._quotes[key] = found
+            if terms is not None:
+                self._quotes = {} if len(self._quotes) >= _MEMO_SIZE else self._quotes
+                self._quotes[key] = found
         return found
 
     def price_quote(

@@ -71,6 +71,19 @@ def _markdown() -> str:
             f"| {decide['decide_100'] * 1e6:.1f} µs | {decide['decide_1000'] * 1e6:.1f} µs |",
             "",
         ]
+    startup = FIGURES.get("startup")
+    if startup:
+        py = startup["python"]
+        lines += [
+            "| python -c pass | import engine | care-catalog quote | quote --json | cat.quote: first / another day / repeated |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {_ms(py)} | {_ms(startup['import'])} ({startup['import'] / py:.2f}x) "
+            f"| {_ms(startup['quote'])} ({startup['quote'] / py:.2f}x) "
+            f"| {_ms(startup['quote_json'])} ({startup['quote_json'] / py:.2f}x) "
+            f"| {startup['in_process_first'] * 1e6:.2f} / {startup['in_process_other_day'] * 1e6:.2f} "
+            f"/ {startup['in_process_repeat'] * 1e6:.2f} µs |",
+            "",
+        ]
     return "\n".join(lines)
 
 
