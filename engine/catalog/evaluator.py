@@ -211,7 +211,7 @@ class Evaluator:
         for rule in rules:
             try:
                 held = bool(rule.when.evaluate(ctx))
-                trace.append(Step(rule.id, held, rule.location, rule.when.source))
+                trace.append(rule.steps[held])
                 if not held:
                     continue
                 values = {name: value.evaluate(ctx) for name, value in rule.values.items()}

@@ -16,6 +16,16 @@ from engine.rules.functions import FUNCTIONS
 
 
 @dataclass(frozen=True)
+class Step:
+    """One rule tried: its id, whether it held, where it is written, and its condition."""
+
+    rule: str
+    held: bool
+    location: Location
+    when: str = ""
+
+
+@dataclass(frozen=True)
 class Rule:
     """A compiled rule: when it holds, it decides the outcome, with its reason and values."""
 
@@ -26,16 +36,15 @@ class Rule:
     location: Location
     values: Mapping[str, Compiled] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    # The two steps a trace can record of this rule (not held, held), made once: a decision
+    # tries a dozen rules, and a site decides hundreds of thousands of times.
+    steps: tuple[Step, Step] = field(init=False, repr=False, compare=False)
 
-
-@dataclass(frozen=True)
-class Step:
-    """One rule tried: its id, whether it held, where it is written, and its condition."""
-
-    rule: str
-    held: bool
-    location: Location
-    when: str = ""
+    def __post_init__(self) -> None:
+        steps = tuple(
+            Step(self.id, held, self.location, self.when.source) for held in (False, True)
+        )
+        object.__setattr__(self, "steps", steps)
 
 
 @dataclass(frozen=True)
