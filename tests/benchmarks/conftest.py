@@ -48,14 +48,15 @@ def _markdown() -> str:
     build = FIGURES.get("build")
     if build:
         lines += [
-            "| products | render floor | build | Hugo, same pages (cold / warm) | peak RSS | largest page | no-op rebuild | one-edit rebuild |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| products | render floor | build | Hugo, product pages (cold / warm) | Hugo, page + API + feed per model (cold / warm) | peak RSS | largest page | no-op rebuild | one-edit rebuild |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for size, f in sorted(build.items()):
             hugo = (
-                f"{_ms(f['hugo_cold'])} / {_ms(f['hugo_warm'])} (build {f['cold'] / f['hugo_cold']:.2f}x)"
+                f"{_ms(f['hugo_cold'])} / {_ms(f['hugo_warm'])} (build {f['cold'] / f['hugo_cold']:.2f}x) "
+                f"| {_ms(f['hugo_all_cold'])} / {_ms(f['hugo_all_warm'])} (build {f['cold'] / f['hugo_all_cold']:.2f}x)"
                 if "hugo_cold" in f
-                else "not installed"
+                else "not installed | not installed"
             )
             lines.append(
                 f"| {size:,} | {_ms(f['floor'])} | {_ms(f['cold'])} ({f['cold'] / f['floor']:.2f}x floor) | {hugo} "

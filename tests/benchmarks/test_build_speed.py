@@ -5,7 +5,8 @@
 - build: ``care-catalog build --full`` into a new folder, end to end in its own process (catalog
   read from a warm document cache, views, every page and API file, publishing), and its peak RSS;
 - Hugo: Debian's ``hugo`` building the same product pages (``hugo_site.py``) into a new folder
-  (cold) and again into the same one (warm), when it is installed;
+  (cold) and again into the same one (warm), when it is installed; and again with the other two
+  files our build writes per model (its API document and feed), from the same data;
 - no-op rebuild: the command again with nothing changed; one-edit rebuild: after one product
   file's fee changed (both with the catalog's files older than the last build, as after an edit).
 
@@ -108,10 +109,19 @@ def figures(tmp_path_factory: pytest.TempPathFactory) -> dict[int, dict[str, flo
             project = hugo_site.write_site(catalog, views, folder / "hugo")
             entry["hugo_cold"] = hugo_site.build_seconds(project, folder / "hugo-public")
             entry["hugo_warm"] = hugo_site.build_seconds(project, folder / "hugo-public")
+            # The three files our build writes per model: page, API document, feed.
+            project = hugo_site.write_site(catalog, views, folder / "hugo-all", documents=True)
+            entry["hugo_all_cold"] = hugo_site.build_seconds(project, folder / "hugo-all-public")
+            entry["hugo_all_warm"] = hugo_site.build_seconds(project, folder / "hugo-all-public")
+            entry["hugo_files"] = sum(
+                1 for p in (folder / "hugo-all-public").rglob("*") if p.is_file()
+            )
         results[size] = entry
         hugo = (
-            f" | Hugo {entry['hugo_cold']:.2f} s cold, {entry['hugo_warm']:.2f} s warm "
-            f"(build {cold / entry['hugo_cold']:.2f}x Hugo)"
+            f" | Hugo, pages only: {entry['hugo_cold']:.2f} s cold, {entry['hugo_warm']:.2f} s warm "
+            f"(build {cold / entry['hugo_cold']:.2f}x) | Hugo, page + API + feed per model "
+            f"({entry['hugo_files']} files): {entry['hugo_all_cold']:.2f} s cold, "
+            f"{entry['hugo_all_warm']:.2f} s warm (build {cold / entry['hugo_all_cold']:.2f}x)"
             if "hugo_cold" in entry
             else " | Hugo not installed"
         )
