@@ -28,15 +28,6 @@ from engine.read.document import Document
 from engine.read.sources import Sources
 from engine.rules.decision import Rule, compile_rules
 
-
-def _location(doc: Document, path: tuple[str | int, ...] = ()) -> Location:
-    return Location(doc.catalog_file or doc.file, doc.mark(path).line)
-
-
-def _day(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
-
-
 _T = TypeVar("_T")
 
 
@@ -50,6 +41,14 @@ def _frozen(cls: type[_T], **fields: Any) -> _T:
     made = object.__new__(cls)
     made.__dict__.update(fields)
     return made
+
+
+def _location(doc: Document, path: tuple[str | int, ...] = ()) -> Location:
+    return _frozen(Location, file=doc.catalog_file or doc.file, line=doc.line(path))
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 class _Amounts(dict[tuple[str, str], Money]):

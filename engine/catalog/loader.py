@@ -5,15 +5,13 @@ Every stage collects all its problems; a catalog with an error never yields a Ca
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.catalog.linker import build_catalog
 from engine.catalog.lookups import Catalog
+from engine.core.bulk import bulk
 from engine.core.problems import CatalogError, Problem, Severity
 from engine.core.resources import data_dir
 from engine.core.version import __version__
@@ -49,19 +47,6 @@ class Report:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No collections during a bulk load; what it built lives long, so it is frozen out of later ones."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
     """Read, validate and lint the catalog at *path* (default: the shipped one); never raises CatalogError."""
     root = Path(path) if path is not None else data_dir("catalog")
@@ -81,7 +66,7 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
     sources = Sources()
     sources.broken.update((kind, path.stem) for kind, path in refused)
     folder = root.resolve().name  # files are named from the catalog folder, as catalog_name does
-    with _gc_paused():
+    with bulk():
         for kind, file in files:
             name = f"{folder}/{file.relative_to(root).as_posix()}"
             doc = _read_valid(file, kind, schemas, cache, report.problems, report.inputs, name)

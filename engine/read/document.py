@@ -109,6 +109,14 @@ class Document:
         root = table.get("") if table is self._near else self.positions.get("")
         return Mark(*root) if root is not None else Mark(1, 1)
 
+    def line(self, path: JsonPath) -> int:
+        """The line of the value at *path* (or of its nearest parent): ``mark(path).line``."""
+        if len(path) <= 2 and self._tables is None and self._near is not None:
+            found = self._near.get(path_key(path))
+            if found is not None:
+                return found[0]  # type: ignore[no-any-return]
+        return self.mark(path).line
+
     def problem(
         self, path: JsonPath, code: str, message: str, *, key: bool = False, **kw: Any
     ) -> Problem:

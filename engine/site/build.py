@@ -22,6 +22,7 @@ import jinja2
 
 from engine.catalog.history import head
 from engine.catalog.lookups import Catalog
+from engine.core.bulk import bulk
 from engine.core.resources import data_dir
 from engine.site import api
 from engine.site.bundle import rules_data
@@ -110,22 +111,27 @@ def build(
     base = _base_url(base_url)
     env = environment()
     views = SiteViews(catalog, day)
-    common = views.common()
-    pages = list(views.pages())
-    keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
     outputs: dict[str, str] = {}
     planned: list[tuple[str, str, Callable[[], bytes]]] = []
-    for page in pages:
-        outputs[page.path] = keys.key(page.path, page.shows, page.template, page.title, page.shape)
-        planned.append(
-            (page.path, outputs[page.path], partial(_page_bytes, env, page, common, base))
-        )
-    for path, make, shows in api.documents(catalog, day):
-        outputs[path] = keys.key(path, shows)
-        planned.append((path, outputs[path], partial(_doc_bytes, make)))
-    for path, product_id, shows in views.feed_documents():
-        outputs[path] = keys.key(path, shows, "feed")
-        planned.append((path, outputs[path], partial(_feed_bytes, env, views, product_id, base)))
+    with bulk():  # the lists of every model, kept for the whole build
+        common = views.common()
+        pages = list(views.pages())
+        keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
+        for page in pages:
+            outputs[page.path] = keys.key(
+                page.path, page.shows, page.template, page.title, page.shape
+            )
+            planned.append(
+                (page.path, outputs[page.path], partial(_page_bytes, env, page, common, base))
+            )
+        for path, make, shows in api.documents(catalog, day):
+            outputs[path] = keys.key(path, shows)
+            planned.append((path, outputs[path], partial(_doc_bytes, make)))
+        for path, product_id, shows in views.feed_documents():
+            outputs[path] = keys.key(path, shows, "feed")
+            planned.append(
+                (path, outputs[path], partial(_feed_bytes, env, views, product_id, base))
+            )
     publisher = Publisher(Path(out))
     try:
         previous = (
@@ -145,7 +151,9 @@ def build(
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
         publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
-        publisher.write("static/rules-data.js", rules_data(catalog).encode())
+        with bulk():
+            data = rules_data(catalog).encode()
+        publisher.write("static/rules-data.js", data)
         publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
         for schema in sorted(data_dir("schema").glob("*.schema.json")):
             publisher.write(f"schema/{schema.name}", served_schema(schema, base))

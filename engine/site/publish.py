@@ -71,39 +71,55 @@ class Publisher:
         self._files: list[str] = []
         self._changed: list[str] = []
         self.sizes: dict[str, int] = {}
+        # Plain strings for the file-by-file work: a site has tens of thousands of files.
+        self._new, self._old = str(self.staging), str(self.target)
+        self._folders: set[str] = set()
 
     def write(self, relative: str, data: bytes) -> None:
         """Put *data* at *relative* (a ``/``-separated path) in the new folder."""
         if relative.startswith("/") or ".." in relative.split("/"):
             raise ValueError(f"not a path inside the site: {relative!r}")
-        destination = self.staging / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.target / relative
+        destination = self._place(relative)
+        previous = os.path.join(self._old, relative)
         self._files.append(relative)
         self.sizes[relative] = len(data)
-        same_size = previous.is_file() and previous.stat().st_size == len(data)
-        if same_size and previous.read_bytes() == data:
-            try:
-                os.link(previous, destination)
-            except OSError:
-                shutil.copy2(previous, destination)
-            return
+        try:
+            same_size = os.stat(previous).st_size == len(data) and os.path.isfile(previous)
+        except OSError:
+            same_size = False
+        if same_size:
+            with open(previous, "rb") as handle:
+                same = handle.read() == data
+            if same:
+                try:
+                    os.link(previous, destination)
+                except OSError:
+                    shutil.copy2(previous, destination)
+                return
         self._changed.append(relative)
-        destination.write_bytes(data)
+        with open(destination, "wb") as handle:
+            handle.write(data)
 
     def keep(self, relative: str) -> bool:
         """Put the published file at *relative* in the new folder unread; False if there is none."""
-        destination = self.staging / relative
-        previous = self.target / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination = self._place(relative)
+        previous = os.path.join(self._old, relative)
         try:
             os.link(previous, destination)
-            size = previous.stat().st_size
+            size = os.stat(destination).st_size
         except OSError:
             return False
         self._files.append(relative)
         self.sizes[relative] = size
         return True
+
+    def _place(self, relative: str) -> str:
+        """The path of *relative* in the new folder, its folder made (once per folder)."""
+        folder, _, _ = relative.rpartition("/")
+        if folder not in self._folders:
+            os.makedirs(os.path.join(self._new, folder), exist_ok=True)
+            self._folders.add(folder)
+        return os.path.join(self._new, relative)
 
     def commit(self, manifest: bytes | None = None) -> Published:
         """Swap the new folder in and remove the old one; *manifest* is written beside it.
@@ -148,7 +164,12 @@ def _replaceable(folder: Path) -> bool:
 
 
 def _files_under(folder: Path) -> list[str]:
-    return [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()]
+    found = []
+    for top, _, names in os.walk(folder):
+        inside = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if inside == "." else f"{inside}/"
+        found += [prefix + name for name in names if os.path.isfile(os.path.join(top, name))]
+    return found
 
 
 _RENAME_EXCHANGE = 2
