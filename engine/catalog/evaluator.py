@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import Any, Protocol
 
 from engine.core.dates import term_end
@@ -55,20 +56,22 @@ class Evaluator:
                 f"unknown decision '{decision}'{did_you_mean(decision, FACTS)}; decisions: {', '.join(FACTS)}"
             )
         specs = FACTS[decision]
-        problems = [
-            f"unknown fact '{name}'{did_you_mean(name, specs)}"
-            for name in given
-            if name not in specs
-        ]
-        problems += [
-            f"missing fact '{name}' ({spec.type.sure()}{' or null' if spec.type.nullable else ''}): "
-            f"{spec.description}"
-            for name, spec in specs.items()
-            if spec.required and name not in given
-        ]
+        problems: list[str] = []
+        if not (given.keys() <= specs.keys() and _required(decision) <= given.keys()):
+            problems += [
+                f"unknown fact '{name}'{did_you_mean(name, specs)}"
+                for name in given
+                if name not in specs
+            ]
+            problems += [
+                f"missing fact '{name}' ({spec.type.sure()}{' or null' if spec.type.nullable else ''}): "
+                f"{spec.description}"
+                for name, spec in specs.items()
+                if spec.required and name not in given
+            ]
         ctx: dict[str, Any] = {"$catalog": self.catalog}
         for name, spec in specs.items():
-            if spec.required and name not in given:
+            if name not in given and spec.required:
                 continue
             value = given.get(name, spec.default)
             # By type too: 1 == True, yet only one of them is a bool.
@@ -234,6 +237,12 @@ class Evaluator:
         raise LookupProblem(
             f"no {decision} rule held (the last rule of a list should be 'when: true')"
         )
+
+
+@cache
+def _required(decision: str) -> frozenset[str]:
+    """The facts of *decision* a caller must give."""
+    return frozenset(name for name, spec in FACTS[decision].items() if spec.required)
 
 
 def _datetime(value: Any) -> dt.datetime:
