@@ -13,14 +13,13 @@ import datetime as dt
 import hashlib
 import json
 import os
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from engine.catalog.changes import changes
-from engine.catalog.revisions import RevisionError, catalog_at
+from engine.catalog.revisions import RevisionError, catalog_at, git_log
 from engine.core.problems import CatalogError
 from engine.core.version import __version__
 
@@ -41,24 +40,9 @@ class Revision:
     problem: str | None = None
 
 
-def _log(folder: Path, *args: str) -> str | None:
-    """``git log ARGS -- .`` in *folder*; None outside a git work tree or without git."""
-    try:
-        done = subprocess.run(
-            ["git", "log", *args, "--", "."],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
 def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] | None:
     """The commits that touched *folder*, newest first; None outside git."""
-    text = _log(folder, f"-n{LIMIT}", "--format=%H%x1f%h%x1f%ct%x1f%P%x1f%s")
+    text = git_log(folder, f"-n{LIMIT}", "--format=%H%x1f%h%x1f%ct%x1f%P%x1f%s")
     if text is None:
         return None
     history = []
@@ -72,12 +56,6 @@ def catalog_history(folder: Path, cache: Path | None = None) -> list[Revision] |
             Revision(commit, short, day, subject, time=time, changes=found, problem=problem)
         )
     return history
-
-
-def head(folder: Path) -> str | None:
-    """The commit the catalog's history ends at, or None outside git (for build keys)."""
-    text = _log(folder, "-n1", "--format=%H")
-    return text.strip() or None if text is not None else None
 
 
 def _changes(

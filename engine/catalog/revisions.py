@@ -46,3 +46,24 @@ def revision_label(revision: str, folder: Path) -> str:
     """*revision* with its short commit id and date: ``HEAD~1 (3f2a9c1, 2026-11-20)``."""
     line = _git(folder, "log", "-1", "--format=%h %cs", revision, "--").decode().strip()
     return f"{revision} ({line.replace(' ', ', ')})"
+
+
+def git_log(folder: Path, *args: str) -> str | None:
+    """``git log ARGS -- .`` in *folder*; None outside a git work tree or without git."""
+    try:
+        done = subprocess.run(
+            ["git", "log", *args, "--", "."],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def head(folder: Path) -> str | None:
+    """The commit the catalog's history ends at, or None outside git (for build keys)."""
+    text = git_log(folder, "-n1", "--format=%H")
+    return text.strip() or None if text is not None else None

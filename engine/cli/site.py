@@ -53,8 +53,6 @@ def _build(
     on: dt.date | None,
     full: bool = False,
 ) -> Any:
-    from engine.catalog.loader import load
-
     if base_url and not (base_url.startswith(("http://", "https://", "/")) and " " not in base_url):
         raise click.BadParameter(
             f"'{base_url}' is not an http(s) address or an absolute path", param_hint="--base-url"
@@ -68,13 +66,15 @@ def _build(
         manifest = up_to_date(path, out, day.isoformat(), normal(base_url))
         if manifest is not None:
             return UpToDate(out.absolute(), day, len(manifest["sizes"]))
+    from engine.catalog.loader import load
+
     with user_errors():
         cat = load(path)
         return _publish(cat, out, base_url, day, full)
 
 
 def _build_day(on: dt.date | None) -> dt.date:
-    from engine.site.build import build_day
+    from engine.site.incremental import build_day
 
     try:
         return build_day(on)
@@ -200,7 +200,8 @@ def serve(
 def _rebuild(root: Path, out: Path, base_url: str | None, on: dt.date | None) -> None:
     """Rebuild after an edit; a broken catalog is reported and the site served stays as it was."""
     from engine.catalog.loader import load
-    from engine.site.build import build, build_day
+    from engine.site.build import build
+    from engine.site.incremental import build_day
     from engine.site.publish import PublishError
 
     try:

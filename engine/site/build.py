@@ -20,13 +20,13 @@ from typing import Any
 
 import jinja2
 
-from engine.catalog.history import head
 from engine.catalog.lookups import Catalog
+from engine.catalog.revisions import head
 from engine.core.bulk import bulk
 from engine.core.resources import data_dir
 from engine.site import api
 from engine.site.bundle import rules_data
-from engine.site.incremental import Keys, manifest_bytes, previous_outputs
+from engine.site.incremental import Keys, build_day, manifest_bytes, previous_outputs
 from engine.site.incremental import base_url as _base_url
 from engine.site.publish import Published, Publisher
 from engine.site.views import Page, SiteViews
@@ -50,19 +50,6 @@ class BuildResult:
     def changed(self) -> tuple[str, ...]:
         """Files that are new or whose bytes changed since the previous build."""
         return self.published.changed
-
-
-def build_day(on: dt.date | None = None) -> dt.date:
-    """The day a build's figures are for: *on*, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
-    if on is not None:
-        return on
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from None
-    return dt.date.today()
 
 
 class _Environment(jinja2.Environment):

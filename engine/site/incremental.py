@@ -18,6 +18,7 @@ there is nothing to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from engine.catalog.history import head
+from engine.catalog.revisions import head
 from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.files import find_files
@@ -148,6 +149,19 @@ def manifest_bytes(
     return (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
 
 
+def build_day(on: dt.date | None = None) -> dt.date:
+    """The day a build's figures are for: *on*, else ``SOURCE_DATE_EPOCH`` (UTC), else today."""
+    if on is not None:
+        return on
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH is not a Unix time: {epoch!r}") from None
+    return dt.date.today()
+
+
 def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any] | None:
     """The manifest of *site* when building *root* for *day* and *base_url* would change nothing."""
     manifest = read(site)
@@ -167,8 +181,9 @@ def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any
     if len(files) != len(recorded):
         return None
     written = int(manifest.get("written_ns", 0))
+    start = len(str(root)) + 1  # every file is below the root: its name is the rest of its path
     for _, file in files:
-        entry = recorded.get(f"{folder}/{file.relative_to(root).as_posix()}")
+        entry = recorded.get(f"{folder}/{str(file)[start:].replace(os.sep, '/')}")
         if not isinstance(entry, list) or len(entry) != 3:
             return None
         try:
@@ -179,9 +194,10 @@ def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any
             return None
         if stat.st_mtime_ns >= written - _RACY_NS:
             return None  # written too close to the manifest to trust the time: read it again
+    published = str(site)
     for path, size in manifest.get("sizes", {}).items():
         try:
-            if os.stat(site / path).st_size != size:
+            if os.stat(os.path.join(published, path)).st_size != size:
                 return None
         except OSError:
             return None
