@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from engine.catalog.lookups import Catalog
-from engine.site.build import BuildResult, build
+from engine.site.builder import BuildResult, build
 from tests.sitekit import BUILD_DAY, missing, served
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,7 +17,7 @@ import pytest
 
 import engine
 from engine.catalog.lookups import Catalog
-from engine.site.build import BuildResult, build
+from engine.site.builder import BuildResult, build
 from tests.browserkit import DESKTOP, PHONE, Visit
 from tests.sitekit import BUILD_DAY, ROOT, SCRIPT, hostile_catalog, missing, served
 

@@ -81,3 +81,27 @@ def test_an_edited_entry_fails_its_digest(minimal_copy: Path) -> None:
     report = check(minimal_copy)
     assert edited >= 1 and report.cache_hits == first.files - edited
     assert report.catalog is not None and report.catalog.product("mini-3").name == "Mini 3"
+
+
+def test_a_cached_file_locates_deep_problems_as_a_fresh_read_does(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "catalog"
+    shutil.copytree(
+        Path(__file__).resolve().parents[1] / "catalog",
+        root,
+        ignore=shutil.ignore_patterns(".cache"),
+    )
+    first = check(root)
+    second = check(root)
+    assert second.cache_hits == second.files
+    # Stale-source warnings sit at an offer's 'checked' (three levels deep): their positions
+    # are read from beside the cached entry only when a warning needs them.
+    assert first.warnings and [p.format() for p in second.warnings] == [
+        p.format() for p in first.warnings
+    ]
+    for where in (root / ".cache").glob("*.where.json"):
+        where.write_text("{}")
+    third = check(root)
+    assert third.catalog is not None and len(third.warnings) == len(first.warnings)
+    assert {(p.line, p.column) for p in third.warnings} == {(1, 1)}  # the top of the file

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import engine
 from engine.catalog.lookups import Catalog
 from engine.cli import cli
-from engine.site.build import build
+from engine.site.builder import build
 from tests.browserkit import DESKTOP, Visit
 from tests.conftest import MINIMAL, ROOT
 from tests.sitekit import git

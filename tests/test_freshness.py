@@ -13,7 +13,7 @@ import engine
 from engine.catalog.lookups import Catalog
 from engine.cli import cli
 from engine.core.dates import checked_bounds, is_stale
-from engine.site.build import build
+from engine.site.builder import build
 from tests.conftest import MINIMAL, ROOT
 
 DAY = dt.date(2026, 11, 22)

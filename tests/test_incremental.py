@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import engine
 from engine.cli import cli
 from engine.site import views
-from engine.site.build import BuildResult, build
+from engine.site.builder import BuildResult, build
 from engine.site.incremental import manifest_path, read
 from tests.benchmarks.synth import make_catalog
 from tests.sitekit import BUILD_DAY

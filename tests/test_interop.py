@@ -21,7 +21,7 @@ import pytest
 import engine
 from engine.read.files import FOLDERS, SINGLE_FILES
 from engine.read.reader import read_bytes
-from engine.site.build import build
+from engine.site.builder import build
 from engine.validate.schemas import KINDS
 from tests.sitekit import BUILD_DAY, missing
 

@@ -9,7 +9,7 @@ import pytest
 
 import engine
 from engine.site import paging, views
-from engine.site.build import BuildResult, build
+from engine.site.builder import BuildResult, build
 from tests.benchmarks.synth import make_catalog
 from tests.sitekit import BUILD_DAY
 

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 import engine
 from engine.catalog.lookups import Catalog
 from engine.cli import cli
-from engine.site.build import BuildResult, build, build_day, environment
+from engine.site.builder import BuildResult, build, build_day, environment
 from engine.site.presentation import web_link
 from engine.site.publish import MARKER, Publisher, PublishError
 from tests.sitekit import BUILD_DAY, ROOT, hostile_catalog

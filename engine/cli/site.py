@@ -92,7 +92,7 @@ class UpToDate:
 
 
 def _publish(cat: Catalog, out: Path, base_url: str | None, day: dt.date, full: bool) -> Any:
-    from engine.site.build import build
+    from engine.site.builder import build
     from engine.site.publish import PublishError
 
     try:
@@ -200,7 +200,7 @@ def serve(
 def _rebuild(root: Path, out: Path, base_url: str | None, on: dt.date | None) -> None:
     """Rebuild after an edit; a broken catalog is reported and the site served stays as it was."""
     from engine.catalog.loader import load
-    from engine.site.build import build
+    from engine.site.builder import build
     from engine.site.incremental import build_day
     from engine.site.publish import PublishError
 

@@ -6,10 +6,11 @@ atomically, behind a digest of the entry's key and text. A cache is never truste
 unreadable, truncated, foreign or edited entry (valid JSON of another shape included) fails the
 digest or the shape check and is simply a miss, so the file is read and validated again.
 
-An entry is two JSON lines after its digest: the data with the positions of values at most two
-levels deep (what the model records), then every position and the source lines, which are
-decoded only when a problem or a lint needs a deeper one (a valid file seldom does). Should that
-second line not have its shape, positions fall back to the top of the file.
+An entry is a JSON line after its digest: the data with the positions of values at most two
+levels deep (what the model records). Every position and the source lines are kept beside it
+(``<key>.where.json``, named by their digest in the entry) and read only when a problem or a
+lint needs a deeper one (a valid file seldom does): a warm load reads a third of the bytes.
+Should that file be missing or altered, positions fall back to the top of the file.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from engine.read.document import Document, Tables
 from engine.read.places import cache_folder
 
-FORMAT = "4"
+FORMAT = "5"
 
 
 def cache_dir(catalog_root: Path) -> Path | None:
@@ -58,7 +59,7 @@ class DocumentCache:
             digest, _, payload = text.partition("\n")
             if digest != _digest(key, payload):
                 raise ValueError("the entry does not match its digest")
-            doc = _decode_document(payload, file)
+            doc = _decode_document(payload, file, self.directory / f"{key}.where.json")
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.misses += 1
             return None
@@ -72,17 +73,21 @@ class DocumentCache:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             head, tail = _encode_document(doc)
-            payload = (
-                json.dumps(head, separators=(",", ":"))
-                + "\n"
-                + json.dumps(tail, separators=(",", ":"))
-            )
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(_digest(key, payload) + "\n" + payload)
-            os.replace(tmp, self.directory / f"{key}.json")
+            where = json.dumps(tail, separators=(",", ":"))
+            head["where"] = hashlib.sha256(where.encode()).hexdigest()
+            payload = json.dumps(head, separators=(",", ":"))
+            # The positions first: an entry is only ever read once both are in place.
+            _write(self.directory, f"{key}.where.json", where)
+            _write(self.directory, f"{key}.json", _digest(key, payload) + "\n" + payload)
         except OSError:
             pass
+
+
+def _write(directory: Path, name: str, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, directory / name)
 
 
 def _encode(value: Any) -> Any:
@@ -111,25 +116,26 @@ def _digest(key: str, payload: str) -> str:
     return hashlib.sha256(f"{key}\n{payload}".encode()).hexdigest()
 
 
-def _decode_document(text: str, file: str) -> Document:
-    head_text, newline, tail_text = text.partition("\n")
-    if not newline:
-        raise ValueError("not a cache entry")
-    entry = json.loads(head_text, object_hook=_decimal_hook)
+def _decode_document(text: str, file: str, where: Path) -> Document:
+    entry = json.loads(text, object_hook=_decimal_hook)
     if not (
         isinstance(entry, dict)
         and isinstance(entry.get("data"), (dict, list))
         and isinstance(entry.get("near"), dict)
+        and isinstance(entry.get("where"), str)
     ):
         raise ValueError("not a cache entry")
-    return Document(file, entry["data"], near=entry["near"], load=lambda: _tables(tail_text))
+    return Document(
+        file, entry["data"], near=entry["near"], load=lambda: _tables(where, entry["where"])
+    )
 
 
-def _tables(text: str) -> Tables:
-    """The position tables and source lines of an entry's second line (empty if malformed)."""
+def _tables(where: Path, digest: str) -> Tables:
+    """The position tables and source lines kept beside an entry (empty if missing or altered)."""
     try:
-        tail = json.loads(text)
-    except ValueError:
+        text = where.read_text("utf-8")
+        tail = json.loads(text) if hashlib.sha256(text.encode()).hexdigest() == digest else None
+    except (OSError, ValueError):
         tail = None
     if not (
         isinstance(tail, dict)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from engine.site.build import BuildResult, build
+    from engine.site.builder import BuildResult, build
     from engine.site.incremental import build_day
 
 _PUBLIC = {
-    "BuildResult": "engine.site.build",
-    "build": "engine.site.build",
+    "BuildResult": "engine.site.builder",
+    "build": "engine.site.builder",
     "build_day": "engine.site.incremental",
 }
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.site.build import environment, render
+from engine.site.builder import environment, render
 from engine.site.views import SiteViews
 
 from . import hugo_site

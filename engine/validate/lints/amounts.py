@@ -16,19 +16,18 @@ from engine.validate.lints.registry import lint, priced
     "An offer's fees match the replacement count its plan version gives the product's category.",
 )
 def check_fee_tables(src: Sources) -> Iterator[Problem]:
+    # What a plan's versions give a category depends on the plan, the terms and the category
+    # alone: worked out once for each, not for each of a large catalog's offers.
+    allowed: dict[tuple[str, str | None, str], tuple[bool, dict[int, Any]]] = {}
     for doc in src.products.values():
         category = src.product_category(doc)
         if category is None or category not in src.categories:
             continue
         for index, offer in enumerate(doc.data.get("offers", [])):
-            versions = [v for v in src.plan_versions(offer["plan"]) if v.get("sold", True)]
-            if "terms" in offer:
-                versions = [v for v in versions if v["from"] == offer["terms"]]
-            counts = {
-                v["allowances"][category]["replacements"]: v
-                for v in versions
-                if category in v.get("allowances", {})
-            }
+            key = (offer["plan"], offer.get("terms"), category)
+            if key not in allowed:
+                allowed[key] = _allowed(src, *key)
+            versions, counts = allowed[key]
             needs_allowance = "fees" in offer or "fee_each" in offer or "flyaway_fee" in offer
             if versions and not counts and needs_allowance:
                 when = f"version {offer['terms']}" if "terms" in offer else "any version"
@@ -52,6 +51,21 @@ def check_fee_tables(src: Sources) -> Iterator[Problem]:
                 f"{listed} fee(s) listed but the plan gives {wanted} replacement(s)",
                 hint="list one fee per replacement, use fee_each for a flat fee, or explain a gap in partial_fees",
             )
+
+
+def _allowed(
+    src: Sources, plan: str, terms: str | None, category: str
+) -> tuple[bool, dict[int, Any]]:
+    """Whether *plan* has sold versions (of *terms*), and their replacement counts for *category*."""
+    versions = [v for v in src.plan_versions(plan) if v.get("sold", True)]
+    if terms is not None:
+        versions = [v for v in versions if v["from"] == terms]
+    counts = {
+        v["allowances"][category]["replacements"]: v
+        for v in versions
+        if category in v.get("allowances", {})
+    }
+    return bool(versions), counts
 
 
 @lint("allowances", "A flyaway sub-allowance never exceeds the replacements it is part of.")
@@ -147,13 +161,16 @@ def check_money_precision(src: Sources) -> Iterator[Problem]:
 
     known = list_currencies()
     regions = src.vocabulary("regions")
+    digits_of: dict[str, int] = {}
     for doc in src.products.values():
         for key, index, entry in priced(doc):
             region = regions.get(entry["region"])
             currency = entry.get("currency") or (region["currency"] if region else None)
             if currency not in known:
                 continue  # reported by the currencies and references lints
-            digits = get_currency_precision(currency)
+            if currency not in digits_of:
+                digits_of[currency] = get_currency_precision(currency)
+            digits = digits_of[currency]
             for path, amount in _amounts(entry):
                 if isinstance(amount, Decimal) and amount != round(amount, digits):
                     yield doc.problem(
