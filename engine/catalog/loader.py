@@ -113,10 +113,10 @@ def _read_valid(
         return None
     key = cache.key(raw)
     inputs[name] = (stat.st_size, stat.st_mtime_ns, key)
-    cached = cache.get(key, shown)
+    cached = cache.get(key, shown, file)
     if cached is not None:
         return cached
-    doc, found = read_bytes(shown, raw)
+    doc, found = read_bytes(shown, raw, shallow=True)
     if doc is None:
         problems.extend(found)
         return None

@@ -7,10 +7,9 @@ unreadable, truncated, foreign or edited entry (valid JSON of another shape incl
 digest or the shape check and is simply a miss, so the file is read and validated again.
 
 An entry is a JSON line after its digest: the data with the positions of values at most two
-levels deep (what the model records). Every position and the source lines are kept beside it
-(``<key>.where.json``, named by their digest in the entry) and read only when a problem or a
-lint needs a deeper one (a valid file seldom does): a warm load reads a third of the bytes.
-Should that file be missing or altered, positions fall back to the top of the file.
+levels deep (what the model records). When a problem or a lint needs a deeper position (a valid
+file seldom does), the file is read again for it; should its bytes no longer be those cached,
+positions fall back to the top of the file.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from typing import Any
 from engine.read.document import Document, Tables
 from engine.read.places import cache_folder
 
-FORMAT = "5"
+FORMAT = "6"
 
 
 def cache_dir(catalog_root: Path) -> Path | None:
@@ -50,8 +50,8 @@ class DocumentCache:
         digest.update(raw)
         return digest.hexdigest()
 
-    def get(self, key: str, file: str) -> Document | None:
-        """The cached document, or None."""
+    def get(self, key: str, file: str, source: Path) -> Document | None:
+        """The cached document of *source* (shown as *file*), or None."""
         if self.directory is None:
             return None
         try:
@@ -59,12 +59,25 @@ class DocumentCache:
             digest, _, payload = text.partition("\n")
             if digest != _digest(key, payload):
                 raise ValueError("the entry does not match its digest")
-            doc = _decode_document(payload, file, self.directory / f"{key}.where.json")
+            doc = _decode_document(payload, file, lambda: self._tables(source, key, file))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.misses += 1
             return None
         self.hits += 1
         return doc
+
+    def _tables(self, source: Path, key: str, file: str) -> Tables:
+        """The positions of the cached document, read again from its file (if unchanged)."""
+        from engine.read.reader import decode, tables
+
+        try:
+            raw = source.read_bytes()
+        except OSError:
+            return {}, {}, ()
+        text, _ = decode(file, raw)
+        if self.key(raw) != key or text is None:
+            return {}, {}, ()  # the file changed since: its old positions are not known
+        return tables(file, text)
 
     def put(self, key: str, doc: Document) -> None:
         """Store *doc*; failures to write are ignored (the cache is only an accelerator)."""
@@ -72,22 +85,15 @@ class DocumentCache:
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            head, tail = _encode_document(doc)
-            where = json.dumps(tail, separators=(",", ":"))
-            head["where"] = hashlib.sha256(where.encode()).hexdigest()
-            payload = json.dumps(head, separators=(",", ":"))
-            # The positions first: an entry is only ever read once both are in place.
-            _write(self.directory, f"{key}.where.json", where)
-            _write(self.directory, f"{key}.json", _digest(key, payload) + "\n" + payload)
+            payload = json.dumps(
+                {"data": _encode(doc.data), "near": doc.near_positions}, separators=(",", ":")
+            )
+            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(_digest(key, payload) + "\n" + payload)
+            os.replace(tmp, self.directory / f"{key}.json")
         except OSError:
             pass
-
-
-def _write(directory: Path, name: str, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, directory / name)
 
 
 def _encode(value: Any) -> Any:
@@ -106,43 +112,16 @@ def _decimal_hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
-def _encode_document(doc: Document) -> tuple[dict[str, Any], dict[str, Any]]:
-    head = {"data": _encode(doc.data), "near": doc.near_positions}
-    tail = {"positions": doc.positions, "keys": doc.key_positions, "lines": list(doc.lines)}
-    return head, tail
-
-
 def _digest(key: str, payload: str) -> str:
     return hashlib.sha256(f"{key}\n{payload}".encode()).hexdigest()
 
 
-def _decode_document(text: str, file: str, where: Path) -> Document:
+def _decode_document(text: str, file: str, load: Callable[[], Tables]) -> Document:
     entry = json.loads(text, object_hook=_decimal_hook)
     if not (
         isinstance(entry, dict)
         and isinstance(entry.get("data"), (dict, list))
         and isinstance(entry.get("near"), dict)
-        and isinstance(entry.get("where"), str)
     ):
         raise ValueError("not a cache entry")
-    return Document(
-        file, entry["data"], near=entry["near"], load=lambda: _tables(where, entry["where"])
-    )
-
-
-def _tables(where: Path, digest: str) -> Tables:
-    """The position tables and source lines kept beside an entry (empty if missing or altered)."""
-    try:
-        text = where.read_text("utf-8")
-        tail = json.loads(text) if hashlib.sha256(text.encode()).hexdigest() == digest else None
-    except (OSError, ValueError):
-        tail = None
-    if not (
-        isinstance(tail, dict)
-        and isinstance(tail.get("positions"), dict)
-        and isinstance(tail.get("keys"), dict)
-        and isinstance(tail.get("lines"), list)
-        and all(isinstance(line, str) for line in tail["lines"])
-    ):
-        return {}, {}, ()
-    return tail["positions"], tail["keys"], tuple(tail["lines"])
+    return Document(file, entry["data"], near=entry["near"], load=load)

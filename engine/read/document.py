@@ -94,7 +94,7 @@ class Document:
 
     def mark(self, path: JsonPath, *, key: bool = False) -> Mark:
         """The position of the value at *path* (or of its key), falling back to the nearest parent."""
-        if not key and len(path) <= 2 and self._tables is None and self._near is not None:
+        if not key and len(path) <= 2 and self._near is not None:
             table = self._near  # every parent of a shallow path is shallow too
         else:
             table = self.key_positions if key else self.positions
@@ -111,7 +111,7 @@ class Document:
 
     def line(self, path: JsonPath) -> int:
         """The line of the value at *path* (or of its nearest parent): ``mark(path).line``."""
-        if len(path) <= 2 and self._tables is None and self._near is not None:
+        if len(path) <= 2 and self._near is not None:
             found = self._near.get(path_key(path))
             if found is not None:
                 return found[0]  # type: ignore[no-any-return]

@@ -1,40 +1,32 @@
 """Safe YAML reading that remembers where every value came from.
 
-PyYAML composes the text into nodes (with the C parser where it is built); this module then
-builds plain data from the nodes itself, so that it can:
+PyYAML composes the text into nodes (with the C parser where it is built), resolving plain
+scalars here by one expression; ``engine.read.nodes`` then builds plain data from the nodes
+itself, so that it can:
 
 * resolve scalars by the YAML 1.2 core schema (``no`` stays a string, ``2023-07-13`` stays an
   ISO string for the schema to check, ``1.5`` becomes an exact ``Decimal``);
 * refuse every tag outside the core schema (``!!python/object`` and friends);
 * report a duplicate key with the lines of both occurrences;
 * bound alias expansion and nesting depth, so a hostile file cannot exhaust memory;
-* record the line and column of every value and key, keyed by JSON path.
+* record the line and column of every value and key, keyed by JSON path (or, reading
+  shallow, only of the values two levels deep, the rest worked out again when asked for).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from engine.core.problems import JsonPath, Problem
-from engine.read.document import Document, path_key
-from engine.read.limits import MAX_DEPTH, MAX_NODES, MAX_NUMBER, MIN_PRECISION, flow_too_deep
-
-_STR = "tag:yaml.org,2002:str"
-_INT = "tag:yaml.org,2002:int"
-_FLOAT = "tag:yaml.org,2002:float"
-_BOOL = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
-
+from engine.read.document import Document, Tables
+from engine.read.limits import MAX_DEPTH, flow_too_deep
+from engine.read.nodes import BOOL, FLOAT, INT, MAP, MERGE, NULL, SEQ, STR, Abort, Builder
 
 # The implicit tags of the YAML 1.2 core schema, and the ``<<`` merge key, in one expression:
 # PyYAML's resolver tries a list of expressions per scalar in Python, which costs more than
@@ -47,7 +39,7 @@ _PLAIN = re.compile(
     r"|(?P<null>~|null|Null|NULL|)"
     r"|(?P<merge><<)"
 )
-_PLAIN_TAGS = {"bool": _BOOL, "int": _INT, "float": _FLOAT, "null": _NULL, "merge": _MERGE}
+_PLAIN_TAGS = {"bool": BOOL, "int": INT, "float": FLOAT, "null": NULL, "merge": MERGE}
 
 
 class _CoreResolver(BaseResolver):
@@ -59,8 +51,8 @@ class _CoreResolver(BaseResolver):
                 match = _PLAIN.fullmatch(value)
                 if match is not None:
                     return _PLAIN_TAGS[match.lastgroup or ""]
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+            return STR
+        return SEQ if kind is SequenceNode else MAP
 
 
 try:
@@ -89,152 +81,6 @@ except ImportError:  # pragma: no cover - only where libyaml is missing
     C_LOADER = False
 
 
-class _Builder:
-    """Turns composed nodes into plain data, recording positions and problems."""
-
-    def __init__(self, file: str):
-        self.file = file
-        self.positions: dict[str, Any] = {}
-        self.key_positions: dict[str, Any] = {}
-        self.problems: list[Problem] = []
-        self.count = 0
-        self.visited: set[int] = set()
-        self.aliased = False
-
-    def fail(
-        self, node: Node, code: str, message: str, path: JsonPath, hint: str | None = None
-    ) -> None:
-        mark = node.start_mark
-        self.problems.append(
-            Problem(self.file, mark.line + 1, mark.column + 1, code, message, path=path, hint=hint)
-        )
-
-    def build(self, node: Node, path: JsonPath, depth: int) -> Any:
-        self.count += 1
-        if not isinstance(node, ScalarNode):
-            # An alias composes to the node it names: meeting a collection twice means one.
-            self.aliased = self.aliased or id(node) in self.visited
-            self.visited.add(id(node))
-        if self.count > MAX_NODES:
-            if self.aliased:
-                raise _Abort(
-                    node, "alias-bomb", f"more than {MAX_NODES} values after alias expansion"
-                )
-            raise _Abort(node, "too-large", f"the file holds more than {MAX_NODES} values")
-        if depth > MAX_DEPTH:
-            raise _Abort(
-                node, "too-deep", f"nesting deeper than {MAX_DEPTH} levels (recursive alias?)"
-            )
-        mark = node.start_mark
-        style = getattr(node, "style", None) if isinstance(node, ScalarNode) else None
-        self.positions.setdefault(path_key(path), (mark.line + 1, mark.column + 1, style))
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, path)
-        if isinstance(node, SequenceNode):
-            if node.tag != _SEQ:
-                self.fail(node, "unsafe-tag", f"tag '{_short(node.tag)}' is not allowed", path)
-                return None
-            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
-        if isinstance(node, MappingNode):
-            if node.tag != _MAP:
-                self.fail(node, "unsafe-tag", f"tag '{_short(node.tag)}' is not allowed", path)
-                return None
-            return self.mapping(node, path, depth)
-        raise _Abort(node, "yaml-syntax", "unexpected YAML node")  # pragma: no cover
-
-    def scalar(self, node: ScalarNode, path: JsonPath) -> Any:
-        tag, text = node.tag, node.value
-        if tag == _STR:
-            return text
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return text.lower() == "true"
-        if tag == _INT:
-            try:
-                whole = int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
-            except ValueError:
-                self.fail(node, "bad-number", f"'{text[:40]}' is not a usable integer", path)
-                return None
-            return self.in_range(node, whole, text, path)
-        if tag == _FLOAT:
-            try:
-                number = Decimal(text)
-            except InvalidOperation:
-                number = Decimal("NaN")
-            if not number.is_finite():
-                self.fail(node, "bad-number", f"'{text[:40]}' is not a finite number", path)
-                return None
-            number = self.in_range(node, number, text, path)
-            if number is not None and number == number.to_integral_value():
-                # 2.0 is the integer 2 (as JSON Schema says), to every validator alike.
-                return int(number)
-            return number
-        hint = "catalog files use plain YAML data only" if "python" in tag else None
-        self.fail(node, "unsafe-tag", f"tag '{_short(tag)}' is not allowed", path, hint)
-        return None
-
-    def in_range(self, node: ScalarNode, number: Any, text: str, path: JsonPath) -> Any:
-        """*number*, or None with a problem when it is out of the catalog's range."""
-        if number and (
-            abs(number) >= MAX_NUMBER
-            or (isinstance(number, Decimal) and number.as_tuple().exponent < MIN_PRECISION)  # type: ignore[operator]
-        ):
-            self.fail(
-                node,
-                "number-out-of-range",
-                f"'{text[:40]}' is out of range: numbers in a catalog are below 10^15 and "
-                "have at most 12 decimal places",
-                path,
-            )
-            return None
-        return number
-
-    def mapping(self, node: MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        seen: dict[str, int] = {}
-        merged: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                merged.update(self.merge(value_node, path, depth))
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, "bad-key", "a key must be a plain string", path)
-                continue
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                self.fail(
-                    key_node,
-                    "duplicate-key",
-                    f"duplicate key '{key}' (first on line {seen[key]}, again on line {line})",
-                    (*path, key),
-                )
-                continue
-            seen[key] = line
-            self.key_positions[path_key((*path, key))] = (line, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
-        for key, value in merged.items():
-            result.setdefault(key, value)
-        return result
-
-    def merge(self, node: Node, path: JsonPath, depth: int) -> dict[str, Any]:
-        sources = node.value if isinstance(node, SequenceNode) else [node]
-        out: dict[str, Any] = {}
-        for source in reversed(sources):
-            if not isinstance(source, MappingNode):
-                self.fail(source, "bad-merge", "'<<' merges mappings only", path)
-                continue
-            out.update(self.mapping(source, path, depth + 1))
-        return out
-
-
-class _Abort(Exception):
-    def __init__(self, node: Node, code: str, message: str):
-        super().__init__(message)
-        self.node, self.code, self.message = node, code, message
-
-
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """UTF-8 text of *raw*, or a located problem where it is not UTF-8."""
     try:
@@ -250,8 +96,15 @@ def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
-    """Parse *text* as one YAML document; the data, or every problem found."""
+def read_text(
+    file: str, text: str, *, shallow: bool = False
+) -> tuple[Document | None, list[Problem]]:
+    """Parse *text* as one YAML document; the data, or every problem found.
+
+    *shallow*: the document records only the positions of values at most two levels deep (what
+    the model records); the others are worked out from *text* again the first time a problem
+    needs one, which a valid file seldom does (a quarter of reading a catalog is positions).
+    """
     too_deep = flow_too_deep(text)
     if too_deep is not None:
         line, column = _offset_to_position(text, too_deep)
@@ -278,16 +131,26 @@ def read_text(file: str, text: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(file, 1, 1, "too-deep", "the YAML is nested too deeply to read")]
     if node is None:
         return None, [Problem(file, 1, 1, "empty-file", "the file holds no YAML data")]
-    builder = _Builder(file)
+    builder = Builder(file, shallow)
     try:
         data = builder.build(node, (), 0)
-    except _Abort as abort:
+    except Abort as abort:
         builder.fail(abort.node, abort.code, abort.message, ())
         return None, builder.problems
     if builder.problems:
         return None, builder.problems
+    if shallow:
+        return Document(file, data, near=builder.positions, load=lambda: tables(file, text)), []
     doc = Document(file, data, builder.positions, builder.key_positions, tuple(text.splitlines()))
     return doc, []
+
+
+def tables(file: str, text: str) -> Tables:
+    """Every position and key position of *text*, and its lines (empty if it does not read)."""
+    doc, _ = read_text(file, text)
+    if doc is None:
+        return {}, {}, ()
+    return doc.positions, doc.key_positions, doc.lines
 
 
 def _compose(text: str) -> Node | None:
@@ -299,12 +162,14 @@ def _compose(text: str) -> Node | None:
     return node
 
 
-def read_bytes(file: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
-    """Decode and parse one file's bytes."""
+def read_bytes(
+    file: str, raw: bytes, *, shallow: bool = False
+) -> tuple[Document | None, list[Problem]]:
+    """Decode and parse one file's bytes (*shallow* as for ``read_text``)."""
     text, problems = decode(file, raw)
     if text is None:
         return None, problems
-    return read_text(file, text)
+    return read_text(file, text, shallow=shallow)
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
@@ -327,10 +192,6 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     if started is not None and exc.context and started.line + 1 != line:
         context += f" that starts on line {started.line + 1}"
     return Problem(file, line, column, "yaml-syntax", f"{problem}{context}".strip())
-
-
-def _short(tag: str) -> str:
-    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _offset_to_position(text: str, offset: int) -> tuple[int, int]:
