@@ -30,6 +30,7 @@ from engine.read.places import cache_folder
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from typing import Any
 
@@ -166,6 +167,21 @@ def read(root: str) -> dict[str, Any] | None:
         return None
 
 
+def _shape_checked(
+    answer: Callable[..., dict[str, Any] | None],
+) -> Callable[..., dict[str, Any] | None]:
+    """*answer*, giving None where the index is not of the expected shape."""
+
+    def checked(*args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        try:
+            return answer(*args, **kwargs)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return None
+
+    return checked
+
+
+@_shape_checked
 def quote(
     index: dict[str, Any],
     product: str,
@@ -178,22 +194,6 @@ def quote(
 ) -> dict[str, Any] | None:
     """The answer ``Quote.to_json`` gives, from the index; None where the library would refuse
     (it words why) or the index is not of the expected shape."""
-    try:
-        return _quote(index, product, plan, region, replacement, flyaway, price, on)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-        return None
-
-
-def _quote(
-    index: dict[str, Any],
-    product: str,
-    plan: str,
-    region: str | None,
-    replacement: int,
-    flyaway: bool,
-    price: bool,
-    on: dt.date | None,
-) -> dict[str, Any] | None:
     region = region or index["default_region"]
     if product not in index["products"] or plan not in index["plans"]:
         return None
