@@ -326,6 +326,7 @@ def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_pat
     first = build(shipped, tmp_path / "s", on=BUILD_DAY)
     before = files_of(first.path)
     manifest = (tmp_path / ".s.manifest.json").read_bytes()
+    kept = (tmp_path / ".s.state").read_bytes()
 
     def interrupt(done: int, total: int) -> None:
         if done == 10:
@@ -335,8 +336,10 @@ def test_an_interrupted_build_leaves_the_previous_site(shipped: Catalog, tmp_pat
         build(shipped, tmp_path / "s", on=BUILD_DAY.replace(year=2030), progress=interrupt)
     assert files_of(tmp_path / "s") == before
     assert (tmp_path / ".s.manifest.json").read_bytes() == manifest
-    # The lock stays, empty; the manifest still describes the site in place.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".s.lock", ".s.manifest.json", "s"]
+    assert (tmp_path / ".s.state").read_bytes() == kept
+    # The lock stays, empty; the manifest and build state still describe the site in place.
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".s.lock", ".s.manifest.json", ".s.state", "s"]
 
 
 def test_a_folder_not_built_here_is_never_replaced(shipped: Catalog, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Every stage collects all its problems; a catalog with an error never yields a Ca
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from engine.core.resources import data_dir
 from engine.core.version import __version__
 from engine.read.cache import DocumentCache, cache_dir
 from engine.read.document import Document
-from engine.read.files import display_path, find_files
+from engine.read.files import Listing, display_path, find_files
 from engine.read.reader import read_bytes
 from engine.read.sources import Sources
 from engine.validate.lints import run_lints
@@ -47,8 +48,20 @@ class Report:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
-    """Read, validate and lint the catalog at *path* (default: the shipped one); never raises CatalogError."""
+def check(
+    path: str | Path | None = None,
+    *,
+    use_cache: bool = True,
+    products: Collection[str] | None = None,
+    listing: Listing | None = None,
+) -> Report:
+    """Read, validate and lint the catalog at *path* (default: the shipped one); never raises CatalogError.
+
+    *products*: read only these product files (by stem), and take the others as they were when
+    last read whole; the Catalog then holds only these products, and ``Report.inputs`` only the
+    files read. For a rebuild that knows the other files are unchanged (``engine.site.quick``).
+    *listing*: what ``find_files(path)`` found, if it was already called.
+    """
     root = Path(path) if path is not None else data_dir("catalog")
     report = Report(root)
     if not root.is_dir():
@@ -57,7 +70,7 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
         )
         return report
     schemas = SchemaSet(data_dir("schema"))
-    files, problems, refused = find_files(root)
+    files, problems, refused = listing or find_files(root)
     report.problems.extend(problems)
     report.files = len(files)
     cache = DocumentCache(
@@ -68,6 +81,9 @@ def check(path: str | Path | None = None, *, use_cache: bool = True) -> Report:
     folder = root.resolve().name  # files are named from the catalog folder, as catalog_name does
     with bulk():
         for kind, file in files:
+            if kind == "product" and products is not None and file.stem not in products:
+                sources.elsewhere.add((kind, file.stem))
+                continue
             name = f"{folder}/{file.relative_to(root).as_posix()}"
             doc = _read_valid(file, kind, schemas, cache, report.problems, report.inputs, name)
             if doc is None:

@@ -60,17 +60,33 @@ def _build(
     day = _build_day(on)
     path, ctx.obj["catalog_label"] = chosen_catalog(ctx, catalog)
     if not full:
+        from engine.read.files import find_files
         from engine.site.incremental import base_url as normal
         from engine.site.incremental import up_to_date
 
-        manifest = up_to_date(path, out, day.isoformat(), normal(base_url))
+        listing = find_files(path)
+        manifest = up_to_date(path, out, day.isoformat(), normal(base_url), listing)
         if manifest is not None:
             return UpToDate(out.absolute(), day, len(manifest["sizes"]))
+        quick = _quick(path, out, day, normal(base_url), listing)
+        if quick is not None:
+            return quick
     from engine.catalog.loader import load
 
     with user_errors():
         cat = load(path)
         return _publish(cat, out, base_url, day, full)
+
+
+def _quick(path: Path, out: Path, day: dt.date, base_url: str, listing: Any) -> Any:
+    """The rebuild that reads only the changed models (``engine.site.quick``), or None."""
+    from engine.site.publish import PublishError
+    from engine.site.quick import rebuild
+
+    try:
+        return rebuild(path, out, day, base_url, listing)
+    except (PublishError, OSError):
+        return None  # the usual build says what is wrong
 
 
 def _build_day(on: dt.date | None) -> dt.date:

@@ -84,9 +84,25 @@ def entry_problem(root: Path, path: Path, want_folder: bool = False) -> Problem 
     return None
 
 
-def find_files(
-    root: Path,
-) -> tuple[list[tuple[str, Path]], list[Problem], list[tuple[str, Path]]]:
+def _listed_problem(root: Path, path: Path, item: os.DirEntry[str]) -> Problem | None:
+    """``entry_problem`` for a listed entry: a plain file needs one ``lstat``, taken from the
+    listing (a catalog folder holds thousands of files)."""
+    if item.is_symlink():
+        return entry_problem(root, path)
+    try:
+        status = item.stat(follow_symlinks=False)
+    except OSError:
+        return entry_problem(root, path)
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_FILE_BYTES:
+        return entry_problem(root, path)
+    return None
+
+
+# What find_files found: (kind, path) of each file, the problems, the refused entries.
+Listing = tuple[list[tuple[str, Path]], list[Problem], list[tuple[str, Path]]]
+
+
+def find_files(root: Path) -> Listing:
     """Every catalog file under *root* with its kind; missing, stray and unreadable entries as
     problems; and the (kind, path) of each ``.yaml`` entry refused (``<folder>/*`` for a whole
     folder), so that its ids still count as existing and a broken file is reported once, not
@@ -116,9 +132,12 @@ def find_files(
             refused.append((kind, path / "*"))
             continue
         before = len(found) + len(refused)
-        for entry in sorted(path.iterdir()):
-            if entry.name.startswith("."):
+        with os.scandir(path) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for item in entries:
+            if item.name.startswith("."):
                 continue
+            entry = path / item.name
             if entry.suffix != ".yaml":
                 problems.append(
                     _problem(
@@ -127,7 +146,7 @@ def find_files(
                         f"'{entry.name}' is not a catalog file: files in {folder}/ end in .yaml",
                     )
                 )
-            elif (problem := entry_problem(root, entry)) is not None:
+            elif (problem := _listed_problem(root, entry, item)) is not None:
                 problems.append(problem)
                 refused.append((kind, entry))
             else:

@@ -22,6 +22,8 @@ class Sources:
     rulesets: dict[str, Document] = field(default_factory=dict)
     cases: dict[str, Document] = field(default_factory=dict)
     broken: set[tuple[str, str]] = field(default_factory=set)
+    # (kind, stem) of files known valid but not read this time (a rebuild reads only changed models)
+    elsewhere: set[tuple[str, str]] = field(default_factory=set)
 
     def table(self, kind: str) -> dict[str, Document]:
         """The documents of one per-file kind (family, product, plan, rules, cases) by file stem."""
@@ -39,7 +41,9 @@ class Sources:
         A file that failed to read or validate has already been reported; naming it elsewhere is
         not a second mistake.
         """
-        return stem in self.table(kind) or {(kind, stem), (kind, "*")} & self.broken != set()
+        if stem in self.table(kind) or (kind, stem) in self.elsewhere:
+            return True
+        return {(kind, stem), (kind, "*")} & self.broken != set()
 
     def vocabulary(self, name: str) -> dict[str, dict[str, Any]]:
         """The entries of a vocabulary list (regions, components, incidents) by id."""

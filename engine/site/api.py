@@ -11,36 +11,37 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.catalog.export import plan_json, product_json, product_summary_json
+from engine.catalog.export import plan_json, product_json
 from engine.catalog.lookups import Catalog
 from engine.model.entities import Plan, Product
 from engine.rules.decision import Rule
 from engine.site.presentation import catalog_file
+
+if TYPE_CHECKING:
+    from engine.site.views import SiteViews
 
 VERSION = "v1"
 PREFIX = f"api/{VERSION}"
 
 
 def documents(
-    catalog: Catalog, on: dt.date
-) -> Iterator[tuple[str, Callable[[], Any], tuple[str, ...] | None]]:
+    views: SiteViews,
+) -> Iterator[tuple[str, Callable[[], Any], tuple[str, ...] | None, tuple[str, ...]]]:
     """Every API document as (path in the site, a function making its JSON value, the products
-    it shows: None for every product, as ``Page.shows``)."""
-    yield f"{PREFIX}/index.json", partial(index, catalog, on), None
-    for product in catalog.products():
-        yield (
-            f"{PREFIX}/products/{product.id}.json",
-            partial(product_doc, catalog, product, on),
-            (product.id,),
-        )
+    it shows: None for every product, as ``Page.shows``, and the kinds of share it uses)."""
+    catalog, on = views.catalog, views.on
+    yield f"{PREFIX}/index.json", partial(index, views), None, ("summary",)
+    for i in views.ids:
+        yield f"{PREFIX}/products/{i}.json", partial(product_doc, catalog, i, on), (i,), ()
     for plan in catalog.plans.values():
-        yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on), None
+        yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on), (), ()
 
 
-def product_doc(catalog: Catalog, product: Product, on: dt.date) -> dict[str, Any]:
+def product_doc(catalog: Catalog, product: Product | str, on: dt.date) -> dict[str, Any]:
     """A product's document: the shape of ``care-catalog show product --json``, plus its page."""
+    product = catalog.product(product)
     doc = product_json(catalog, product, on=on, locate=catalog_file)
     doc["page"] = f"../../../products/{product.id}.html"
     return doc
@@ -58,8 +59,9 @@ def plan_doc(catalog: Catalog, plan: Plan, on: dt.date) -> dict[str, Any]:
     return doc
 
 
-def index(catalog: Catalog, on: dt.date) -> dict[str, Any]:
+def index(views: SiteViews) -> dict[str, Any]:
     """The API's entry point: the catalog, and every product, plan, family, region and category."""
+    catalog, on = views.catalog, views.on
     return {
         "api": VERSION,
         "openapi": "openapi.json",
@@ -71,10 +73,7 @@ def index(catalog: Catalog, on: dt.date) -> dict[str, Any]:
             "default_region": catalog.default_region,
         },
         "on": on.isoformat(),
-        "products": [
-            {**product_summary_json(catalog, p), "url": f"products/{p.id}.json"}
-            for p in catalog.products()
-        ],
+        "products": [_summary(views.share("summary", i)) for i in views.ids],
         "plans": [
             {"id": p.id, "name": p.name, "short_name": p.short_name, "url": f"plans/{p.id}.json"}
             for p in catalog.plans.values()
@@ -94,6 +93,12 @@ def index(catalog: Catalog, on: dt.date) -> dict[str, Any]:
             for r in catalog.regions.values()
         ],
     }
+
+
+def _summary(share: dict[str, Any]) -> dict[str, Any]:
+    """A product's entry in the index: ``engine.catalog.export.product_summary_json``, its URL."""
+    keys = ("id", "name", "family", "category", "offers", "flyaway_since")
+    return {**{k: share[k] for k in keys}, "url": f"products/{share['id']}.json"}
 
 
 def rule_json(catalog: Catalog, rule: Rule) -> dict[str, Any]:

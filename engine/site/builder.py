@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -24,11 +25,13 @@ from engine.catalog.lookups import Catalog
 from engine.catalog.revisions import head
 from engine.core.bulk import bulk
 from engine.core.resources import data_dir
-from engine.site import api
+from engine.site import api, state
 from engine.site.bundle import rules_data
 from engine.site.incremental import Keys, build_day, manifest_bytes, previous_outputs
 from engine.site.incremental import base_url as _base_url
+from engine.site.incremental import read as read_manifest
 from engine.site.publish import Published, Publisher
+from engine.site.shares import NotRead, Shares
 from engine.site.views import Page, SiteViews
 
 Progress = Callable[[int, int], None]
@@ -63,8 +66,13 @@ class _Environment(jinja2.Environment):
 
 
 def environment(templates: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment: autoescaped, strict about undefined names, whitespace-trimmed."""
+    """The Jinja2 environment: autoescaped, strict about undefined names, whitespace-trimmed.
+
+    The shipped templates' compiled code is kept in the user's cache folder (Jinja2 checks each
+    against its template's source), so a rebuild does not compile them again.
+    """
     return _Environment(
+        bytecode_cache=_bytecode_cache() if templates is None else None,
         loader=jinja2.FileSystemLoader(templates or data_dir("site") / "templates"),
         autoescape=jinja2.select_autoescape(["html", "xml"], default=True),
         undefined=jinja2.StrictUndefined,
@@ -73,6 +81,21 @@ def environment(templates: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates in ``$XDG_CACHE_HOME/care-catalog/templates`` (a folder of the user's
+    own, as Jinja2 requires of code it loads), or none if it cannot be made."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "care-catalog", "templates")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        status = os.stat(folder)
+    except OSError:
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None  # others could write code into it
+    return jinja2.FileSystemBytecodeCache(folder)
 
 
 def build(
@@ -84,6 +107,7 @@ def build(
     progress: Progress | None = None,
     workers: int | None = None,
     incremental: bool = True,
+    views: SiteViews | None = None,
 ) -> BuildResult:
     """Build the site of *catalog* into *out*; on any failure the previous site stays as it was.
 
@@ -92,54 +116,82 @@ def build(
     *incremental*: render only the pages and API files whose inputs changed since the previous
     build into *out* (``engine.site.incremental``), linking the others; the bytes are those of a
     full build either way.
+    *views*: the site's views, when they are not all of *catalog*'s (``engine.site.quick``).
     """
     started = time.perf_counter()
     day = build_day(on)
     base = _base_url(base_url)
     env = environment()
-    views = SiteViews(catalog, day)
+    keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
+    if views is None:
+        shares, width = state.kept(Path(out), keys) if incremental else ({}, None)
+        views = SiteViews(catalog, day, kept=shares, kept_width=width)
     outputs: dict[str, str] = {}
     planned: list[tuple[str, str, Callable[[], bytes]]] = []
     with bulk():  # the lists of every model, kept for the whole build
         common = views.common()
         pages = list(views.pages())
-        keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
+        digests = {kind: views.shares.digest(kind, views.ids) for kind in ("summary", "events")}
+
+        def key(
+            path: str, shows: tuple[str, ...] | None, uses: tuple[str, ...], *extra: str
+        ) -> str:
+            if uses:
+                extra += tuple(digests[kind] for kind in uses)
+                shows = shows or ()
+            outputs[path] = keys.key(path, shows, *extra)
+            return outputs[path]
+
         for page in pages:
-            outputs[page.path] = keys.key(
-                page.path, page.shows, page.template, page.title, page.shape
-            )
-            planned.append(
-                (page.path, outputs[page.path], partial(_page_bytes, env, page, common, base))
-            )
-        for path, make, shows in api.documents(catalog, day):
-            outputs[path] = keys.key(path, shows)
-            planned.append((path, outputs[path], partial(_doc_bytes, make)))
-        for path, product_id, shows in views.feed_documents():
-            outputs[path] = keys.key(path, shows, "feed")
-            planned.append(
-                (path, outputs[path], partial(_feed_bytes, env, views, product_id, base))
-            )
+            made = key(page.path, page.shows, page.uses, page.template, page.title, page.shape)
+            planned.append((page.path, made, partial(_page_bytes, env, page, common, base)))
+        for path, make, shows, uses in api.documents(views):
+            planned.append((path, key(path, shows, uses), partial(_doc_bytes, make)))
+        for path, product_id, shows, uses in views.feed_documents():
+            made = key(path, shows, uses, "feed")
+            planned.append((path, made, partial(_feed_bytes, env, views, product_id, base)))
     publisher = Publisher(Path(out))
     try:
-        previous = (
-            previous_outputs(publisher.target, keys) if incremental and catalog.inputs else {}
-        )
-        jobs = [
-            (path, make)
-            for path, key, make in planned
-            if previous.get(path) != key or not publisher.keep(path)
-        ]
-        kept = len(planned) - len(jobs)
-        for done, (path, data) in enumerate(_produce(jobs, workers), kept + 1):
-            publisher.write(path, data)
-            if progress:
-                progress(done, len(planned))
+        manifest = read_manifest(publisher.target) if incremental and catalog.inputs else {}
+        previous = previous_outputs(manifest)
+        sizes: dict[str, int] = manifest.get("sizes", {}) if previous else {}
+        # Files whose key is unchanged are linked from the published folder by a thread (the
+        # link calls let go of the interpreter) while the others are rendered; one that
+        # cannot be linked is rendered after.
+        unchanged = [path for path, key, _ in planned if previous.get(path) == key]
+        missed: list[str] = []
+        failed: list[BaseException] = []
+
+        def link() -> None:
+            try:
+                missed.extend(p for p in unchanged if not publisher.keep(p, sizes.get(p)))
+            except BaseException as exc:  # raised again in the building thread
+                failed.append(exc)
+
+        linking = threading.Thread(target=link)
+        linking.start()
+        try:
+            jobs = [(path, make) for path, key, make in planned if previous.get(path) != key]
+            first = len(unchanged) + 1
+            for done, (path, data) in enumerate(_produce(jobs, workers, views.shares), first):
+                publisher.write(path, data)
+                if progress:
+                    progress(done, len(planned))
+        finally:
+            linking.join()
+        if failed:
+            raise failed[0]
+        if missed:
+            makers = {path: make for path, _, make in planned}
+            jobs += [(path, makers[path]) for path in missed]
+            for path in missed:
+                publisher.write(path, makers[path]())
         site = data_dir("site")
         for asset in sorted((site / "static").iterdir()):
             publisher.write(f"static/{asset.name}", asset.read_bytes())
         publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
         with bulk():
-            data = rules_data(catalog).encode()
+            data = rules_data(views).encode()
         publisher.write("static/rules-data.js", data)
         publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
         for schema in sorted(data_dir("schema").glob("*.schema.json")):
@@ -149,14 +201,31 @@ def build(
             urls = [f"{base}{p.path}" for p in pages if p.path != "404.html"]
             sitemap = env.get_template("sitemap.xml").render(urls=urls)
             publisher.write("sitemap.xml", sitemap.encode())
-        manifest = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
-        published = publisher.commit(manifest if catalog.inputs else None)
+        written = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
+        # The state is written while the swapped-out folder is removed (file removals let go
+        # of the interpreter); it is right for any site, so its order against the swap is free.
+        keeping = threading.Thread(target=_keep_state, args=(publisher.target, keys, views))
+        if catalog.inputs:
+            keeping.start()
+        try:
+            published = publisher.commit(written if catalog.inputs else None, sizes or None)
+        finally:
+            if keeping.is_alive():
+                keeping.join()
     except BaseException:
         publisher.abort()
         raise
     return BuildResult(
         published.path, day, len(pages), published, time.perf_counter() - started, len(jobs)
     )
+
+
+def _keep_state(site: Path, keys: Keys, views: SiteViews) -> None:
+    try:
+        with bulk():
+            state.write(site, keys, views)
+    except (OSError, NotRead):
+        pass  # without a state the next build computes every share again
 
 
 def served_schema(path: Path, base: str) -> bytes:
@@ -207,18 +276,21 @@ def _doc_bytes(make: Callable[[], Any]) -> bytes:
     return api.encode(make())
 
 
-# Large builds render in forked processes; each inherits the jobs and runs a slice of them.
+# Large builds render in forked processes; each inherits the jobs and runs a slice of them,
+# and sends back with its bytes the model shares it computed, for the build state.
 PARALLEL_FROM = 400
 _CHUNK = 32
 _jobs: list[tuple[str, Callable[[], bytes]]] = []
+_shares: list[Shares] = []
 
 
-def _run_slice(bounds: tuple[int, int]) -> list[bytes]:
-    return [make() for _, make in _jobs[bounds[0] : bounds[1]]]
+def _run_slice(bounds: tuple[int, int]) -> tuple[list[bytes], dict[tuple[str, str], bytes]]:
+    made = [make() for _, make in _jobs[bounds[0] : bounds[1]]]
+    return made, _shares[0].taken()
 
 
 def _produce(
-    jobs: list[tuple[str, Callable[[], bytes]]], workers: int | None
+    jobs: list[tuple[str, Callable[[], bytes]]], workers: int | None, shares: Shares
 ) -> Iterator[tuple[str, bytes]]:
     """Each job's (path, bytes), in order; in a pool of forked processes when that pays."""
     if workers is None:
@@ -229,14 +301,21 @@ def _produce(
         return
     global _jobs
     _jobs = jobs
+    _shares[:] = [shares]
+    shares.mark()
     slices = [(i, min(i + _CHUNK, len(jobs))) for i in range(0, len(jobs), _CHUNK)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for (start, _), results in zip(slices, pool.imap(_run_slice, slices), strict=True):
+            for (start, _), (results, found) in zip(
+                slices, pool.imap(_run_slice, slices), strict=True
+            ):
+                shares.add(found)
                 for offset, data in enumerate(results):
                     yield jobs[start + offset][0], data
     finally:
         _jobs = []
+        _shares.clear()
+        shares.unmark()
 
 
 def _cores() -> int:

@@ -98,7 +98,7 @@ class Feeds(Lists):
             )
         entries.sort(key=lambda e: (e["updated"], e["order"], e["id"]), reverse=True)
         entries = entries[:FEED_ENTRIES]
-        name = cat.product(product_id).name if product_id else None
+        name = self.share("summary", product_id)["name"] if product_id else None
         return {
             "id": f"{prefix}:feed" + (f":{product_id}" if product_id else ""),
             "title": f"{cat.title}: {name}" if name else f"{cat.title}: what changed",
@@ -125,11 +125,12 @@ class Feeds(Lists):
                 found.setdefault(product, []).append(event)
         return found
 
-    def feed_documents(self) -> Iterator[tuple[str, str, tuple[str, ...] | None]]:
-        """Every feed: (path, the product it is of, the products it shows)."""
-        yield "feed.xml", "", None
-        for product in self.catalog.products():
-            yield f"feeds/products/{product.id}.xml", product.id, (product.id,)
+    def feed_documents(self) -> Iterator[tuple[str, str, tuple[str, ...] | None, tuple[str, ...]]]:
+        """Every feed: (path, the product it is of, the products it shows, the kinds of share
+        it uses)."""
+        yield "feed.xml", "", None, ("events",)
+        for i in self.ids:
+            yield f"feeds/products/{i}.xml", i, (i,), ()
 
 
 def _grouped(found: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:

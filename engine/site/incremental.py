@@ -31,10 +31,10 @@ from typing import Any
 from engine.catalog.revisions import head
 from engine.core.resources import data_dir
 from engine.core.version import __version__
-from engine.read.files import find_files
+from engine.read.files import Listing, find_files
 
 FORMAT = 1
-_RACY_NS = 2_000_000_000  # files modified this close to the manifest are hashed, not trusted
+RACY_NS = 2_000_000_000  # files modified this close to the manifest are hashed, not trusted
 
 
 @lru_cache(maxsize=1)
@@ -65,14 +65,15 @@ class Keys:
         self.day = day
         self.base_url = base_url
         self.history = history  # the last commit of the catalog's git history, if any
-        self.products = {
-            Path(name).stem: entry[2]
-            for name, entry in inputs.items()
-            if Path(name).parent.name == "products"
-        }
+        self.products: dict[str, str] = {}
         shared = hashlib.sha256(f"{fingerprint()}\n{day}\n{base_url}\n{history}\n".encode())
         for name, entry in sorted(inputs.items()):
-            if Path(name).parent.name != "products":
+            folder, _, file = name.rpartition(
+                "/"
+            )  # names are /-separated: "catalog/products/x.yaml"
+            if folder.rpartition("/")[2] == "products":
+                self.products[file.rpartition(".")[0] or file] = entry[2]
+            else:
                 shared.update(f"{name} {entry[2]}\n".encode())
         self.shared = shared.hexdigest()
         every = hashlib.sha256(self.shared.encode())
@@ -121,10 +122,10 @@ def read(site: Path) -> dict[str, Any]:
     return manifest
 
 
-def previous_outputs(site: Path, keys: Keys) -> dict[str, str]:
-    """The keys of the previous build's files, when it was made by this engine; else none."""
-    manifest = read(site)
-    if manifest.get("fingerprint") != fingerprint():
+def previous_outputs(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """The keys of the files of the build *manifest* (``read``) describes, when it was made by
+    this engine; else none."""
+    if not manifest or manifest.get("fingerprint") != fingerprint():
         return {}
     return {str(k): str(v) for k, v in manifest["outputs"].items()}
 
@@ -146,7 +147,7 @@ def manifest_bytes(
         "outputs": dict(sorted(outputs.items())),
         "sizes": dict(sorted(sizes.items())),
     }
-    return (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
+    return (json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
 def build_day(on: dt.date | None = None) -> dt.date:
@@ -162,8 +163,12 @@ def build_day(on: dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
-def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any] | None:
-    """The manifest of *site* when building *root* for *day* and *base_url* would change nothing."""
+def up_to_date(
+    root: Path, site: Path, day: str, base_url: str, listing: Listing | None = None
+) -> dict[str, Any] | None:
+    """The manifest of *site* when building *root* for *day* and *base_url* would change nothing.
+
+    *listing*: what ``find_files(root)`` found, if it was already called."""
     manifest = read(site)
     if not manifest or (manifest.get("catalog"), manifest.get("day"), manifest.get("base_url")) != (
         str(root.resolve()),
@@ -173,7 +178,7 @@ def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any
         return None
     if manifest.get("fingerprint") != fingerprint() or manifest.get("history") != head(root):
         return None
-    files, problems, refused = find_files(root)
+    files, problems, refused = listing or find_files(root)
     if problems or refused:
         return None
     folder = root.resolve().name
@@ -192,7 +197,7 @@ def up_to_date(root: Path, site: Path, day: str, base_url: str) -> dict[str, Any
             return None
         if (stat.st_size, stat.st_mtime_ns) != (entry[0], entry[1]):
             return None
-        if stat.st_mtime_ns >= written - _RACY_NS:
+        if stat.st_mtime_ns >= written - RACY_NS:
             return None  # written too close to the manifest to trust the time: read it again
     published = str(site)
     for path, size in manifest.get("sizes", {}).items():

@@ -15,9 +15,12 @@ T = TypeVar("T")
 
 
 def groups(
-    items: Sequence[T], limit: int, weight: Callable[[T], int] = lambda _: 1
+    items: Sequence[T], limit: int, weight: Callable[[T], int] | None = None
 ) -> list[list[T]]:
-    """*items* in order, cut into groups of total *weight* at most *limit*; always at least one group."""
+    """*items* in order, cut into groups of total *weight* (default: 1 each) at most *limit*;
+    always at least one group."""
+    if weight is None:
+        return [list(items[i : i + limit]) for i in range(0, len(items), limit)] or [[]]
     cut: list[list[T]] = [[]]
     load = 0
     for item in items:

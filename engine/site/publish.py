@@ -22,6 +22,7 @@ import ctypes.util
 import fcntl
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,13 +101,16 @@ class Publisher:
         with open(destination, "wb") as handle:
             handle.write(data)
 
-    def keep(self, relative: str) -> bool:
-        """Put the published file at *relative* in the new folder unread; False if there is none."""
+    def keep(self, relative: str, size: int | None = None) -> bool:
+        """Put the published file at *relative* in the new folder unread; False if there is none.
+
+        *size*: its size, as the last build recorded it (else it is read from the file)."""
         destination = self._place(relative)
         previous = os.path.join(self._old, relative)
         try:
             os.link(previous, destination)
-            size = os.stat(destination).st_size
+            if not isinstance(size, int):
+                size = os.stat(destination).st_size
         except OSError:
             return False
         self._files.append(relative)
@@ -121,17 +125,24 @@ class Publisher:
             self._folders.add(folder)
         return os.path.join(self._new, relative)
 
-    def commit(self, manifest: bytes | None = None) -> Published:
+    def commit(
+        self, manifest: bytes | None = None, published: Iterable[str] | None = None
+    ) -> Published:
         """Swap the new folder in and remove the old one; *manifest* is written beside it.
 
         The old manifest goes first and the new one comes after the swap, so a manifest never
         describes another folder than the one in place (a build killed between the two leaves
-        none, and the next build renders everything).
+        none, and the next build renders everything). *published*: the files of the published
+        folder, as the last build's manifest lists them (else the folder is walked), to tell
+        which are removed.
         """
         (self.staging / MARKER).write_bytes(
             b"built by care-catalog; replaced whole by each build\n"
         )
-        old_files = set(_files_under(self.target)) if self.target.exists() else set()
+        if published is not None:
+            old_files = set(published)
+        else:
+            old_files = set(_files_under(self.target)) if self.target.exists() else set()
         removed = tuple(sorted(old_files - set(self._files) - {MARKER}))
         try:
             self.manifest.unlink(missing_ok=True)

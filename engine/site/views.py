@@ -29,8 +29,9 @@ class Page:
     The view is made when the page is rendered, so pages can be rendered in separate processes.
     *shows* names what of the catalog the page prints beyond its shared parts (plans, families,
     regions, settings): the ids of the products whose files it reads (None: every product), and
-    *shape*, any other figure it depends on. An incremental build renders a page again only when
-    one of these, or a shared part, changed.
+    *shape*, any other figure it depends on. A page of every model names instead the kinds of
+    model shares it *uses* (``engine.site.shares``). An incremental build renders a page again
+    only when one of these, or a shared part, changed.
     """
 
     path: str
@@ -39,6 +40,7 @@ class Page:
     make_view: Callable[[], dict[str, Any]]
     shows: tuple[str, ...] | None = None
     shape: str = ""
+    uses: tuple[str, ...] = ()
 
     @property
     def root(self) -> str:
@@ -61,8 +63,9 @@ class SiteViews(Feeds):
     def pages(self) -> Iterator[Page]:
         """Every HTML page of the site, in a stable order."""
         cat = self.catalog
-        yield Page("index.html", "index.html", cat.title, self.index)
-        compare = paging.groups(cat.products(), COMPARE_ROWS, lambda p: len(p.offers))
+        share = self.share
+        yield Page("index.html", "index.html", cat.title, self.index, uses=("summary",))
+        compare = paging.groups(self.ids, COMPARE_ROWS, lambda i: share("summary", i)["offers"])
         shape = f"{len(compare)} {self._fee_width} {' '.join(self._offer_regions)}"
         for number, group in enumerate(compare, 1):
             yield Page(
@@ -70,10 +73,10 @@ class SiteViews(Feeds):
                 "compare.html",
                 paging.title("Compare every model, plan and market", number, len(compare)),
                 partial(self.compare, group, number, len(compare)),
-                tuple(p.id for p in group),
+                tuple(group),
                 shape,
             )
-        yield Page("changes.html", "changes.html", "What changed", self.whats_new)
+        yield Page("changes.html", "changes.html", "What changed", self.whats_new, uses=("events",))
         history = paging.groups(self._events, HISTORY_EVENTS)
         for number, events in enumerate(history, 1):
             yield Page(
@@ -81,41 +84,43 @@ class SiteViews(Feeds):
                 "history.html",
                 paging.title("How the terms changed", number, len(history)),
                 partial(self.history, events, number, len(history)),
+                uses=("events",),
             )
         for family in cat.families.values():
-            members = paging.groups(cat.products(family=family.id), FAMILY_ROWS)
+            members = paging.groups(self.members(family.id), FAMILY_ROWS)
             for number, group in enumerate(members, 1):
                 yield Page(
                     paging.path(f"families/{family.id}.html", number),
                     "family.html",
                     paging.title(f"{family.name} family", number, len(members)),
                     partial(self.family, family.id, group, number, len(members)),
-                    tuple(p.id for p in group),
+                    tuple(group),
                     str(len(members)),
                 )
-        for product in cat.products():
+        for i in self.ids:
             yield Page(
-                f"products/{product.id}.html",
+                f"products/{i}.html",
                 "product.html",
-                product.name,
-                partial(self.product, product),
-                (product.id,),
+                share("summary", i)["name"],
+                partial(self.product, i),
+                (i,),
             )
         for plan in cat.plans.values():
-            yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, partial(self.plan, plan))
+            page = partial(self.plan, plan)
+            yield Page(f"plans/{plan.id}.html", "plan.html", plan.name, page, ())
         fresh = paging.groups(self._checked_values, FRESHNESS_ROWS)
         summary = self.freshness_counts
         counts = f"{len(fresh)} {summary['stale']} {summary['undated']} {summary['total']}"
         for number, rows in enumerate(fresh, 1):
             # The rows' order and the counts come from every model: the shape holds the counts
             # and the page's first and last rows, so a page changes when its place does.
-            ends = " ".join(f"{r['product_id']}/{r['checked']}" for r in rows[:1] + rows[-1:])
+            ends = " ".join(f"{r[0]}/{r[2]}" for r in rows[:1] + rows[-1:])
             yield Page(
                 paging.path("freshness/index.html", number),
                 "freshness.html",
                 paging.title("How fresh every amount is", number, len(fresh)),
                 partial(self.freshness, rows, number, len(fresh)),
-                tuple(sorted({r["product_id"] for r in rows})),
+                tuple(sorted({r[0] for r in rows})),
                 f"{counts} {ends}",
             )
         yield Page(
@@ -123,6 +128,7 @@ class SiteViews(Feeds):
             "calculator.html",
             "What would my claim cost? Claim calculator",
             self.calculator,
+            uses=("summary",),
         )
         yield Page("fields.html", "fields.html", "Catalog file reference", self.fields, ())
         yield Page("404.html", "404.html", "Page not found", self.not_found, ())
@@ -151,7 +157,7 @@ class SiteViews(Feeds):
                 {
                     "id": f.id,
                     "name": f.name,
-                    "products": [self.product_link(p) for p in cat.products(family=f.id)],
+                    "products": [self._link(i) for i in self.members(f.id)],
                 }
                 for f in cat.families.values()
                 if f.category == category.id
@@ -165,67 +171,43 @@ class SiteViews(Feeds):
                     "count": sum(len(f["products"]) for f in families),
                 }
             )
-        offers = [o for p in cat.products() for o in p.offers]
+        summaries = [self.share("summary", i) for i in self.ids]
+        markets = {r for s in summaries for r in s["regions"]}
         return {
             "description": cat.description,
             "categories": categories,
             "plans": [self.plan_summary(plan) for plan in cat.plans.values()],
             "markets": [
                 {"id": r, "name": cat.regions[r].name}
-                for r in sorted({o.region for o in offers}, key=lambda r: cat.regions[r].name)
+                for r in sorted(markets, key=lambda r: cat.regions[r].name)
             ],
             "counts": {
-                "products": len(cat.products()),
+                "products": len(summaries),
                 "families": len(cat.families),
-                "offers": len(offers),
-                "markets": len({o.region for o in offers}),
-                "sources": len({o.source for o in offers}),
+                "offers": sum(s["offers"] for s in summaries),
+                "markets": len(markets),
+                "sources": len({u for s in summaries for u in s["sources"]}),
             },
         }
+
+    def _link(self, product_id: str) -> dict[str, Any]:
+        summary = self.share("summary", product_id)
+        return {"id": product_id, "name": summary["name"], "url": f"products/{product_id}.html"}
 
     def family(
         self,
         family_id: str,
-        members: list[Product] | None = None,
+        members: list[str] | None = None,
         number: int = 1,
         total: int = 1,
     ) -> dict[str, Any]:
-        """A family's models (*members*, one page of them) with each plan's replacements and a
-        latest published price.
-
-        The price is the default market's where it publishes one, else the first other market's
-        (markets by name), under the newest terms that market prices.
-        """
+        """A family's models (*members*, ids of one page of them) with each plan's replacements
+        and a latest published price."""
         cat = self.catalog
         family = cat.family(family_id)
         plans = [p for p in cat.plans.values() if self.sold(p)]
-        product_page = ProductPage(self)
-        rows = []
         if members is None:
-            members = cat.products(family=family.id)
-        for product in members:
-            cells = []
-            for plan in plans:
-                terms = self.terms(plan, product)
-                prices = (
-                    product_page.latest_prices(plan, product, terms.version.start) if terms else []
-                )
-                cells.append(
-                    {
-                        "replacements": terms.replacements if terms else None,
-                        "flyaway": terms.flyaway_replacements if terms else None,
-                        "price": prices[0] if prices else None,
-                    }
-                )
-            rows.append(
-                {
-                    **self.product_link(product),
-                    "cells": cells,
-                    "flyaway_since": iso(product.flyaway_since),
-                    "flyaway_since_exact": product.flyaway_since_exact,
-                    "offers": len(product.offers),
-                }
-            )
+            members = self.members(family.id)
         return {
             "family": {
                 "id": family.id,
@@ -236,13 +218,40 @@ class SiteViews(Feeds):
                 "components_sources": [source_view(s) for s in family.components_sources],
             },
             "plans": [{"id": p.id, "name": p.short_name} for p in plans],
-            "rows": rows,
+            "rows": [self.share("family", i) for i in members],
             "pager": paging.pager(f"{family.id}.html", number, total),
         }
 
-    def product(self, product: Product) -> dict[str, Any]:
+    def family_row(self, product: Product) -> dict[str, Any]:
+        """A model's row on its family's page: each plan's replacements and a latest price.
+
+        The price is the default market's where it publishes one, else the first other market's
+        (markets by name), under the newest terms that market prices.
+        """
+        plans = [p for p in self.catalog.plans.values() if self.sold(p)]
+        product_page = ProductPage(self)
+        cells = []
+        for plan in plans:
+            terms = self.terms(plan, product)
+            prices = product_page.latest_prices(plan, product, terms.version.start) if terms else []
+            cells.append(
+                {
+                    "replacements": terms.replacements if terms else None,
+                    "flyaway": terms.flyaway_replacements if terms else None,
+                    "price": prices[0] if prices else None,
+                }
+            )
+        return {
+            **self.product_link(product),
+            "cells": cells,
+            "flyaway_since": iso(product.flyaway_since),
+            "flyaway_since_exact": product.flyaway_since_exact,
+            "offers": len(product.offers),
+        }
+
+    def product(self, product: Product | str) -> dict[str, Any]:
         """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
-        return ProductPage(self).view(product)
+        return ProductPage(self).view(self.catalog.product(product))
 
     def plan(self, plan: Plan) -> dict[str, Any]:
         """A plan's terms today, every version with its changes, and its decision tables."""
@@ -270,10 +279,13 @@ class SiteViews(Feeds):
             "families": [
                 {
                     "name": f.name,
-                    "products": [{"id": p.id, "name": p.name} for p in cat.products(family=f.id)],
+                    "products": [
+                        {"id": i, "name": self.share("summary", i)["name"]}
+                        for i in self.members(f.id)
+                    ],
                 }
                 for f in cat.families.values()
-                if cat.products(family=f.id)
+                if self.members(f.id)
             ],
             "plans": [{"id": p.id, "name": p.name} for p in cat.plans.values()],
             "regions": sorted(
