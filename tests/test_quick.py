@@ -3,7 +3,9 @@ full build's, byte for byte; whenever it cannot be sure it gives way to the whol
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,12 +106,12 @@ def test_kept_compare_rows_of_another_width_are_made_again(catalog: Path, tmp_pa
     site = first_build(catalog, tmp_path / "_site")
     cat = engine.load(catalog)
     keys = Keys(cat.inputs, BUILD_DAY.isoformat(), "", None)
-    shares, width = state.kept(site, keys)
-    assert width is not None and len(shares["compare"]) == 24
-    same = SiteViews(cat, BUILD_DAY, kept=shares, kept_width=width)
+    kept = state.kept(site, keys)
+    assert kept.width is not None and len(kept.shares["compare"]) == 24
+    same = SiteViews(cat, BUILD_DAY, kept=kept)
     same.share("compare", "synthetic-00001")
     assert ("compare", "synthetic-00001") not in same.shares.computed  # taken as kept
-    other = SiteViews(cat, BUILD_DAY, kept=shares, kept_width=width + 1)
+    other = SiteViews(cat, BUILD_DAY, kept=dataclasses.replace(kept, width=kept.width + 1))
     rows = other.share("compare", "synthetic-00001")
     assert ("compare", "synthetic-00001") in other.shares.computed  # made again
     assert rows == same.share("compare", "synthetic-00001")
@@ -162,3 +164,78 @@ def test_the_shipped_catalog_rebuilt_after_a_fee_edit(tmp_path: Path) -> None:
     assert "products/mavic-3.html" in result.changed
     assert "static/rules-data.js" in result.changed
     same_as_full(root, site)
+
+
+def test_the_state_grows_by_what_an_edit_changed_and_survives_a_torn_record(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = first_build(catalog, tmp_path / "_site")
+    whole = state_path(site).stat().st_size
+    edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: ", "fee_each: 1")
+    assert quick_rebuild(catalog, site) is not None
+    grown = state_path(site).stat().st_size
+    assert whole < grown < whole + whole // 10  # one model's shares appended
+    keys = Keys(engine.load(catalog).inputs, BUILD_DAY.isoformat(), "", None)
+    assert state.kept(site, keys).records == 2
+    with state_path(site).open("ab") as log:  # a build killed while appending
+        log.write((10**6).to_bytes(8, "little") + b"torn")
+    found = state.kept(site, keys)
+    assert found.records == 2 and len(found.valid) == 24
+    edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: 1", "fee_each: 2")
+    assert quick_rebuild(catalog, site) is not None  # the log is written anew, torn tail gone
+    assert state.kept(site, keys).records == 1
+    same_as_full(catalog, site)
+    monkeypatch.setattr(state, "MOST_RECORDS", 2)
+    for fee in ("3", "4"):
+        edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: 2", f"fee_each: 2{fee}")
+        assert quick_rebuild(catalog, site) is not None
+    assert state.kept(site, keys).records == 1  # a long log is written anew
+    same_as_full(catalog, site)
+
+
+def test_a_quick_rebuild_never_touches_the_published_files(catalog: Path, tmp_path: Path) -> None:
+    # The new folder starts as hard links to the published files: a changed file is replaced
+    # by a new one, never written through the link.
+    site = first_build(catalog, tmp_path / "_site")
+    before = files_of(site)
+    held = tmp_path / "held"
+    shutil.copytree(site, held, copy_function=os.link)  # the published inodes, held
+    edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: ", "fee_each: 1")
+    result = quick_rebuild(catalog, site)
+    assert result is not None and result.changed
+    assert files_of(held) == before
+    kept = set(before) - set(result.changed)
+    assert all(
+        os.stat(site / p).st_ino == os.stat(held / p).st_ino
+        for p in kept
+        if p != ".care-catalog-site"
+    )
+
+
+def test_the_folder_swapped_out_starts_the_next_build(catalog: Path, tmp_path: Path) -> None:
+    site = first_build(catalog, tmp_path / "_site")
+    spare = tmp_path / "._site.spare"
+    for n in range(3):
+        edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: ", f"fee_each: {n}")
+        held = tmp_path / f"held{n}"
+        shutil.copytree(site, held, copy_function=os.link)
+        before = files_of(held)
+        assert quick_rebuild(catalog, site) is not None
+        assert files_of(held) == before  # the published files were never written through
+        same_as_full(catalog, site)
+        assert spare.is_dir() and (tmp_path / "._site.spare.json").is_file()
+    # A spare that is not the published folder's is not used, and the build is still right.
+    (tmp_path / "._site.spare.json").write_text(
+        '{"marker": [1, 2, 3], "changed": [], "removed": []}'
+    )
+    edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: ", "fee_each: 7")
+    assert quick_rebuild(catalog, site) is not None
+    same_as_full(catalog, site)
+    # A file gone from the spare is made again: by the whole build, since it shows a model
+    # the quick one does not read.
+    (spare / "products" / "synthetic-00001.html").unlink()
+    edit(catalog / "products" / "synthetic-00004.yaml", "fee_each: 7", "fee_each: 8")
+    assert quick_rebuild(catalog, site) is None
+    code, text = run("build", str(catalog), "--out", str(site), "--on", BUILD_DAY.isoformat())
+    assert code == 0, text
+    same_as_full(catalog, site)

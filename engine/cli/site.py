@@ -62,13 +62,13 @@ def _build(
     if not full:
         from engine.read.files import find_files
         from engine.site.incremental import base_url as normal
-        from engine.site.incremental import up_to_date
+        from engine.site.incremental import read, up_to_date
 
-        listing = find_files(path)
-        manifest = up_to_date(path, out, day.isoformat(), normal(base_url), listing)
+        listing, last = find_files(path), read(out)
+        manifest = up_to_date(path, out, day.isoformat(), normal(base_url), listing, last)
         if manifest is not None:
             return UpToDate(out.absolute(), day, len(manifest["sizes"]))
-        quick = _quick(path, out, day, normal(base_url), listing)
+        quick = _quick(path, out, day, normal(base_url), listing, last)
         if quick is not None:
             return quick
     from engine.catalog.loader import load
@@ -78,13 +78,13 @@ def _build(
         return _publish(cat, out, base_url, day, full)
 
 
-def _quick(path: Path, out: Path, day: dt.date, base_url: str, listing: Any) -> Any:
+def _quick(path: Path, out: Path, day: dt.date, base_url: str, listing: Any, last: Any) -> Any:
     """The rebuild that reads only the changed models (``engine.site.quick``), or None."""
     from engine.site.publish import PublishError
     from engine.site.quick import rebuild
 
     try:
-        return rebuild(path, out, day, base_url, listing)
+        return rebuild(path, out, day, base_url, listing, last)
     except (PublishError, OSError):
         return None  # the usual build says what is wrong
 

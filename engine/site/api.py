@@ -34,14 +34,18 @@ def documents(
     catalog, on = views.catalog, views.on
     yield f"{PREFIX}/index.json", partial(index, views), None, ("summary",)
     for i in views.ids:
-        yield f"{PREFIX}/products/{i}.json", partial(product_doc, catalog, i, on), (i,), ()
+        make = partial(product_doc, catalog, views.model, i, on)
+        yield f"{PREFIX}/products/{i}.json", make, (i,), ()
     for plan in catalog.plans.values():
         yield f"{PREFIX}/plans/{plan.id}.json", partial(plan_doc, catalog, plan, on), (), ()
 
 
-def product_doc(catalog: Catalog, product: Product | str, on: dt.date) -> dict[str, Any]:
-    """A product's document: the shape of ``care-catalog show product --json``, plus its page."""
-    product = catalog.product(product)
+def product_doc(
+    catalog: Catalog, model: Callable[[str], Product], product_id: str, on: dt.date
+) -> dict[str, Any]:
+    """A product's document: the shape of ``care-catalog show product --json``, plus its page
+    (*model* finds the product: ``SiteViews.model``)."""
+    product = model(product_id)
     doc = product_json(catalog, product, on=on, locate=catalog_file)
     doc["page"] = f"../../../products/{product.id}.html"
     return doc

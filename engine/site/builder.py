@@ -27,7 +27,7 @@ from engine.core.bulk import bulk
 from engine.core.resources import data_dir
 from engine.site import api, state
 from engine.site.bundle import rules_data
-from engine.site.incremental import Keys, build_day, manifest_bytes, previous_outputs
+from engine.site.incremental import Keys, build_day, manifest_bytes, previous_outputs, still_current
 from engine.site.incremental import base_url as _base_url
 from engine.site.incremental import read as read_manifest
 from engine.site.publish import Published, Publisher
@@ -108,6 +108,7 @@ def build(
     workers: int | None = None,
     incremental: bool = True,
     views: SiteViews | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Build the site of *catalog* into *out*; on any failure the previous site stays as it was.
 
@@ -116,108 +117,109 @@ def build(
     *incremental*: render only the pages and API files whose inputs changed since the previous
     build into *out* (``engine.site.incremental``), linking the others; the bytes are those of a
     full build either way.
-    *views*: the site's views, when they are not all of *catalog*'s (``engine.site.quick``).
+    For a rebuild that knows more (``engine.site.quick``): *views*, the site's views when they
+    are not all of *catalog*'s; *manifest*, the last build's manifest when it was already read.
     """
     started = time.perf_counter()
     day = build_day(on)
     base = _base_url(base_url)
-    env = environment()
     keys = Keys(catalog.inputs, day.isoformat(), base, head(catalog.root))
-    if views is None:
-        shares, width = state.kept(Path(out), keys) if incremental else ({}, None)
-        views = SiteViews(catalog, day, kept=shares, kept_width=width)
-    outputs: dict[str, str] = {}
-    planned: list[tuple[str, str, Callable[[], bytes]]] = []
-    with bulk():  # the lists of every model, kept for the whole build
-        common = views.common()
-        pages = list(views.pages())
-        digests = {kind: views.shares.digest(kind, views.ids) for kind in ("summary", "events")}
-
-        def key(
-            path: str, shows: tuple[str, ...] | None, uses: tuple[str, ...], *extra: str
-        ) -> str:
-            if uses:
-                extra += tuple(digests[kind] for kind in uses)
-                shows = shows or ()
-            outputs[path] = keys.key(path, shows, *extra)
-            return outputs[path]
-
-        for page in pages:
-            made = key(page.path, page.shows, page.uses, page.template, page.title, page.shape)
-            planned.append((page.path, made, partial(_page_bytes, env, page, common, base)))
-        for path, make, shows, uses in api.documents(views):
-            planned.append((path, key(path, shows, uses), partial(_doc_bytes, make)))
-        for path, product_id, shows, uses in views.feed_documents():
-            made = key(path, shows, uses, "feed")
-            planned.append((path, made, partial(_feed_bytes, env, views, product_id, base)))
     publisher = Publisher(Path(out))
+    keeping: threading.Thread | None = None
     try:
-        manifest = read_manifest(publisher.target) if incremental and catalog.inputs else {}
+        if not (incremental and catalog.inputs):
+            manifest = {}
+        elif manifest is None or not still_current(publisher.target, manifest):
+            manifest = read_manifest(publisher.target)  # read again under the lock
         previous = previous_outputs(manifest)
         sizes: dict[str, int] = manifest.get("sizes", {}) if previous else {}
-        # Files whose key is unchanged are linked from the published folder by a thread (the
-        # link calls let go of the interpreter) while the others are rendered; one that
-        # cannot be linked is rendered after.
-        unchanged = [path for path, key, _ in planned if previous.get(path) == key]
-        missed: list[str] = []
-        failed: list[BaseException] = []
-
-        def link() -> None:
-            try:
-                missed.extend(p for p in unchanged if not publisher.keep(p, sizes.get(p)))
-            except BaseException as exc:  # raised again in the building thread
-                failed.append(exc)
-
-        linking = threading.Thread(target=link)
-        linking.start()
-        try:
-            jobs = [(path, make) for path, key, make in planned if previous.get(path) != key]
-            first = len(unchanged) + 1
-            for done, (path, data) in enumerate(_produce(jobs, workers, views.shares), first):
-                publisher.write(path, data)
-                if progress:
-                    progress(done, len(planned))
-        finally:
-            linking.join()
-        if failed:
-            raise failed[0]
-        if missed:
-            makers = {path: make for path, _, make in planned}
-            jobs += [(path, makers[path]) for path in missed]
-            for path in missed:
-                publisher.write(path, makers[path]())
-        site = data_dir("site")
-        for asset in sorted((site / "static").iterdir()):
-            publisher.write(f"static/{asset.name}", asset.read_bytes())
-        publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
+        if previous:  # most files will be kept: linked all at once while the pages are planned
+            publisher.clone()
+        if views is None:
+            kept = state.kept(Path(out), keys) if incremental else None
+            views = SiteViews(catalog, day, kept=kept)
+        env = environment()
+        with bulk():  # the lists of every model, kept for the whole build
+            pages, planned, outputs = _plan(views, keys, env, base)
+        jobs = [
+            (path, make)
+            for path, key, make in planned
+            if previous.get(path) != key or not publisher.keep(path, sizes.get(path))
+        ]
+        first = len(planned) - len(jobs) + 1
+        for done, (path, data) in enumerate(_produce(jobs, workers, views.shares), first):
+            publisher.write(path, data)
+            if progress:
+                progress(done, len(planned))
         with bulk():
             data = rules_data(views).encode()
         publisher.write("static/rules-data.js", data)
-        publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
-        for schema in sorted(data_dir("schema").glob("*.schema.json")):
-            publisher.write(f"schema/{schema.name}", served_schema(schema, base))
-        publisher.write("robots.txt", robots_txt(base).encode())
-        if base.startswith(("http://", "https://")):  # the protocol wants absolute addresses
-            urls = [f"{base}{p.path}" for p in pages if p.path != "404.html"]
-            sitemap = env.get_template("sitemap.xml").render(urls=urls)
-            publisher.write("sitemap.xml", sitemap.encode())
-        written = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
-        # The state is written while the swapped-out folder is removed (file removals let go
-        # of the interpreter); it is right for any site, so its order against the swap is free.
-        keeping = threading.Thread(target=_keep_state, args=(publisher.target, keys, views))
+        # Every share is made now: the state is written while the rest is published.
         if catalog.inputs:
+            keeping = threading.Thread(target=_keep_state, args=(publisher.target, keys, views))
             keeping.start()
-        try:
-            published = publisher.commit(written if catalog.inputs else None, sizes or None)
-        finally:
-            if keeping.is_alive():
-                keeping.join()
+        _write_assets(publisher, catalog, base, env, pages)
+        written = manifest_bytes(catalog.root, keys, outputs, publisher.sizes)
+        published = publisher.commit(written if catalog.inputs else None, sizes or None)
     except BaseException:
         publisher.abort()
         raise
+    finally:
+        if keeping is not None:
+            keeping.join()
     return BuildResult(
         published.path, day, len(pages), published, time.perf_counter() - started, len(jobs)
     )
+
+
+Planned = list[tuple[str, str, Callable[[], bytes]]]
+
+
+def _plan(
+    views: SiteViews, keys: Keys, env: jinja2.Environment, base: str
+) -> tuple[list[Page], Planned, dict[str, str]]:
+    """Every page, and every page, API document and feed as (path, key, how to make its bytes)."""
+    common = views.common()
+    pages = list(views.pages())
+    digests = {kind: views.shares.digest(kind, views.ids) for kind in ("summary", "events")}
+    outputs: dict[str, str] = {}
+    planned: Planned = []
+
+    def key(path: str, shows: tuple[str, ...] | None, uses: tuple[str, ...], *extra: str) -> str:
+        if uses:
+            extra += tuple(digests[kind] for kind in uses)
+            shows = shows or ()
+        outputs[path] = keys.key(path, shows, *extra)
+        return outputs[path]
+
+    for page in pages:
+        made = key(page.path, page.shows, page.uses, page.template, page.title, page.shape)
+        planned.append((page.path, made, partial(_page_bytes, env, page, common, base)))
+    for path, make, shows, uses in api.documents(views):
+        planned.append((path, key(path, shows, uses), partial(_doc_bytes, make)))
+    for path, product_id, shows, uses in views.feed_documents():
+        made = key(path, shows, uses, "feed")
+        planned.append((path, made, partial(_feed_bytes, env, views, product_id, base)))
+    return pages, planned, outputs
+
+
+def _write_assets(
+    publisher: Publisher, catalog: Catalog, base: str, env: jinja2.Environment, pages: list[Page]
+) -> None:
+    """The static files, the markets' style, the OpenAPI document, the schemas, robots.txt and
+    (where the site's address is known) the sitemap."""
+    site = data_dir("site")
+    for asset in sorted((site / "static").iterdir()):
+        publisher.write(f"static/{asset.name}", asset.read_bytes())
+    publisher.write("static/markets.css", markets_css(sorted(catalog.regions)).encode())
+    publisher.write(f"{api.PREFIX}/openapi.json", (site / "api" / "openapi.json").read_bytes())
+    for schema in sorted(data_dir("schema").glob("*.schema.json")):
+        publisher.write(f"schema/{schema.name}", served_schema(schema, base))
+    publisher.write("robots.txt", robots_txt(base).encode())
+    if base.startswith(("http://", "https://")):  # the protocol wants absolute addresses
+        urls = [f"{base}{p.path}" for p in pages if p.path != "404.html"]
+        sitemap = env.get_template("sitemap.xml").render(urls=urls)
+        publisher.write("sitemap.xml", sitemap.encode())
 
 
 def _keep_state(site: Path, keys: Keys, views: SiteViews) -> None:

@@ -107,9 +107,14 @@ def manifest_path(site: Path) -> Path:
 
 
 def read(site: Path) -> dict[str, Any]:
-    """The manifest of the site at *site*; an empty one when it is missing or not one."""
+    """The manifest of the site at *site*; an empty one when it is missing or not one.
+
+    It carries ``_read``, the size, time and inode of the file read, for ``still_current``."""
+    path = manifest_path(site)
     try:
-        manifest = json.loads(manifest_path(site).read_text("utf-8"))
+        with open(path, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            manifest = json.loads(handle.read())
     except (OSError, ValueError):
         return {}
     if not (
@@ -119,7 +124,18 @@ def read(site: Path) -> dict[str, Any]:
         and isinstance(manifest.get("inputs"), dict)
     ):
         return {}
+    manifest["_read"] = [status.st_size, status.st_mtime_ns, status.st_ino]
     return manifest
+
+
+def still_current(site: Path, manifest: Mapping[str, Any]) -> bool:
+    """Whether *manifest* (``read`` earlier) is still the file beside *site*: no other build
+    replaced it since."""
+    try:
+        status = os.stat(manifest_path(site))
+    except OSError:
+        return False
+    return manifest.get("_read") == [status.st_size, status.st_mtime_ns, status.st_ino]
 
 
 def previous_outputs(manifest: Mapping[str, Any]) -> dict[str, str]:
@@ -164,12 +180,19 @@ def build_day(on: dt.date | None = None) -> dt.date:
 
 
 def up_to_date(
-    root: Path, site: Path, day: str, base_url: str, listing: Listing | None = None
+    root: Path,
+    site: Path,
+    day: str,
+    base_url: str,
+    listing: Listing | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """The manifest of *site* when building *root* for *day* and *base_url* would change nothing.
 
-    *listing*: what ``find_files(root)`` found, if it was already called."""
-    manifest = read(site)
+    *listing*, *manifest*: what ``find_files(root)`` and ``read(site)`` gave, if already called.
+    """
+    if manifest is None:
+        manifest = read(site)
     if not manifest or (manifest.get("catalog"), manifest.get("day"), manifest.get("base_url")) != (
         str(root.resolve()),
         day,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -21,13 +21,15 @@ from engine.site import paging
 from engine.site.parts import Parts
 from engine.site.presentation import iso, source_view
 from engine.site.shares import NotRead, Shares
+from engine.site.state import Kept
 
 
 class Lists(Parts):
     """The compare table and the history, for the day *on*.
 
-    *ids*: every model of the site, in order (default: the catalog's); *kept*: shares a previous
-    build left valid, for models the catalog need not hold.
+    *ids*: every model of the site, in order (default: the catalog's); *kept*: what previous
+    builds left valid in the build state (``engine.site.state``), for models the catalog need
+    not hold.
     """
 
     def __init__(
@@ -36,13 +38,12 @@ class Lists(Parts):
         on: dt.date,
         *,
         ids: Iterable[str] | None = None,
-        kept: Mapping[str, Mapping[str, bytes]] | None = None,
-        kept_width: int | None = None,
+        kept: Kept | None = None,
     ):
         super().__init__(catalog, on)
         self.ids = list(ids) if ids is not None else [p.id for p in catalog.products()]
-        self._kept_width = kept_width
-        self.shares = Shares(self._share, kept)
+        self.kept = kept or Kept()
+        self.shares = Shares(self._share, self.kept.shares)
 
     def share(self, kind: str, product_id: str) -> Any:
         """The share *kind* (``engine.site.shares.KINDS``) of one model."""
@@ -66,11 +67,15 @@ class Lists(Parts):
             found.setdefault(self.share("summary", i)["family"], []).append(i)
         return found
 
-    def _share(self, kind: str, product_id: str) -> Any:
+    def model(self, product_id: str | Product) -> Product:
+        """A model of the catalog; ``NotRead`` when this build did not read it."""
         try:
-            product = self.catalog.product(product_id)
+            return self.catalog.product(product_id)
         except LookupProblem:
-            raise NotRead(product_id) from None
+            raise NotRead(str(product_id)) from None
+
+    def _share(self, kind: str, product_id: str) -> Any:
+        product = self.model(product_id)
         if kind == "summary":
             return self._summary(product)
         if kind == "events":
@@ -119,7 +124,7 @@ class Lists(Parts):
                 for a in v.allowances.values()
             ]
         )
-        if width != self._kept_width:
+        if width != self.kept.width:
             self.shares.forget("compare")  # its rows were made for another width
         return width
 

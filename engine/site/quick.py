@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 from engine.catalog.loader import check
 from engine.catalog.revisions import head
@@ -38,13 +39,20 @@ MOST_CHANGED = 200
 
 
 def rebuild(
-    root: Path, out: Path, day: dt.date, base_url: str, listing: Listing | None = None
+    root: Path,
+    out: Path,
+    day: dt.date,
+    base_url: str,
+    listing: Listing | None = None,
+    manifest: dict[str, Any] | None = None,
 ) -> BuildResult | None:
     """Rebuild *out* from *root* reading only the changed product files; None if it cannot.
 
-    *listing*: what ``find_files(root)`` found, if it was already called."""
+    *listing*, *manifest*: what ``find_files(root)`` and ``incremental.read(out)`` gave, if
+    already called."""
     listing = listing or find_files(root)
-    manifest = incremental.read(out)
+    if manifest is None:
+        manifest = incremental.read(out)
     if not manifest or (manifest.get("catalog"), manifest.get("day"), manifest.get("base_url")) != (
         str(root.resolve()),
         day.isoformat(),
@@ -74,18 +82,25 @@ def rebuild(
     inputs.update(report.inputs)
     catalog.inputs = inputs
     keys = incremental.Keys(inputs, day.isoformat(), base_url, history)
-    shares, width = state.kept(out, keys)
+    kept = state.kept(out, keys)
     ids = sorted(keys.products)
-    if not shares or any(i not in shares.get("summary", {}) for i in ids if i not in changed):
+    if any(i not in kept.valid for i in ids if i not in changed):
         return None
-    views = SiteViews(catalog, day, ids=ids, kept=shares, kept_width=width)
+    views = SiteViews(catalog, day, ids=ids, kept=kept)
     try:
-        return build(catalog, out, base_url=base_url or None, on=day, views=views)
+        return build(
+            catalog,
+            out,
+            base_url=base_url or None,
+            on=day,
+            views=views,
+            manifest=manifest,
+        )
     except NotRead:
         return None
 
 
-def _changed_products(root: Path, manifest: dict[str, object], listing: Listing) -> dict[str, str]:
+def _changed_products(root: Path, manifest: dict[str, Any], listing: Listing) -> dict[str, str]:
     """The product files whose bytes changed since the manifest's build, by stem (with their
     names as the manifest writes them); empty when anything else changed too."""
     files, problems, refused = listing
@@ -94,7 +109,7 @@ def _changed_products(root: Path, manifest: dict[str, object], listing: Listing)
         return {}
     folder = root.resolve().name
     start = len(str(root)) + 1
-    written = int(manifest.get("written_ns", 0))  # type: ignore[call-overload]
+    written = int(manifest.get("written_ns", 0))
     cache = DocumentCache(None, f"{__version__}:{SchemaSet(data_dir('schema')).fingerprint}")
     changed: dict[str, str] = {}
     for kind, file in files:

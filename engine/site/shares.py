@@ -35,12 +35,14 @@ class NotRead(Exception):
 
 # The kinds of rows, which repeat their keys, are stored compressed; the small ones are read for
 # every model on each build, so they are kept as they are.
-# A first byte says which: "z" compressed, "m" as it is.
+# A first byte says which: "z" compressed, "m" as it is, "t" text (the rules data's JSON).
 _COMPRESSED = {"compare", "family", "fresh"}
 
 
 def encode(value: Any, kind: str) -> bytes:
     """The stored bytes of a share: its marshal data, compressed for the kinds of rows."""
+    if kind == "rules":
+        return b"t" + str(value).encode()
     data = marshal.dumps(value, _VERSION)
     return b"z" + zlib.compress(data, 1) if kind in _COMPRESSED else b"m" + data
 
@@ -48,7 +50,10 @@ def encode(value: Any, kind: str) -> bytes:
 def decode(blob: bytes) -> Any:
     """A share from its stored bytes."""
     data = memoryview(blob)[1:]
-    return marshal.loads(zlib.decompress(data) if blob[:1] == b"z" else data)
+    first = blob[:1]
+    if first == b"t":
+        return str(data, "utf-8")
+    return marshal.loads(zlib.decompress(data) if first == b"z" else data)
 
 
 class Shares:

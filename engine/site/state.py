@@ -5,20 +5,41 @@ with the digest of the model's file they were computed from, the digest of every
 depend on (``Keys.shared``: the engine, the day, the base URL, the catalog's other files and
 history) and the compare table's width. A share is reused only while all of these are the same,
 so the state is right whatever build wrote it last; a missing or damaged state only means the
-next build computes every share again. The file is written aside and renamed into place.
+next build computes every share again.
+
+The file is a log of records (an 8-byte length, then marshal data): the first holds every
+model, and a build that changed a few models' shares appends a record of those alone, so an
+edit does not write every share again. A build that changed more, changed the width or the
+other inputs, or finds the log long, writes a new file aside and renames it into place; a torn
+last record (a build killed while appending) ends the log where it is.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from engine.site.incremental import Keys
 from engine.site.shares import KINDS
 
-FORMAT = 1
+FORMAT = 2
+MOST_RECORDS = 64  # then the log is written anew as one record
+
+
+@dataclass
+class Kept:
+    """What a build found in the state: the shares still valid, the compare width they were
+    made for, and where the log ends (its size and records), for appending to it."""
+
+    shares: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    width: int | None = None
+    valid: set[str] = field(default_factory=set)
+    models: set[str] = field(default_factory=set)
+    size: int = 0
+    records: int = 0
 
 
 def state_path(site: Path) -> Path:
@@ -27,46 +48,92 @@ def state_path(site: Path) -> Path:
     return site.parent / f".{site.name}.state"
 
 
-def kept(site: Path, keys: Keys) -> tuple[dict[str, dict[str, bytes]], int | None]:
-    """The shares of the last build into *site* still valid for *keys*, and the compare width
-    they were computed for (None: no state)."""
+def kept(site: Path, keys: Keys) -> Kept:
+    """The shares of the last builds into *site* still valid for *keys*."""
     try:
-        state = marshal.loads(state_path(site).read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}, None
-    if not (
-        isinstance(state, dict)
-        and state.get("format") == FORMAT
-        and state.get("shared") == keys.shared
-        and isinstance(state.get("products"), dict)
-        and isinstance(state.get("shares"), dict)
-        and isinstance(state.get("width"), int)
-    ):
-        return {}, None
+        data = state_path(site).read_bytes()
+    except OSError:
+        return Kept()
+    digests: dict[str, str] = {}
+    found: dict[str, dict[str, bytes]] = {kind: {} for kind in KINDS}
+    width = None
+    offset = records = 0
+    while offset + 8 <= len(data):
+        length = int.from_bytes(data[offset : offset + 8], "little")
+        try:
+            record = marshal.loads(memoryview(data)[offset + 8 : offset + 8 + length])
+        except (EOFError, ValueError, TypeError):
+            break  # torn or damaged: the log ends before it
+        if not _usable(record, keys.shared, width):
+            break
+        width = record["width"]
+        digests.update(record["products"])
+        for kind in KINDS:
+            found[kind].update(record["shares"].get(kind, {}))
+        offset += 8 + length
+        records += 1
+    if not records:
+        return Kept()
     current = keys.products
-    valid = {i for i, digest in state["products"].items() if current.get(i) == digest}
-    shares: dict[str, dict[str, bytes]] = {}
-    for kind in KINDS:
-        found = state["shares"].get(kind)
-        if isinstance(found, dict):
-            shares[kind] = {
-                i: blob for i, blob in found.items() if i in valid and isinstance(blob, bytes)
-            }
-    return shares, state["width"]
+    valid = {i for i, digest in digests.items() if current.get(i) == digest}
+    shares = {
+        kind: {i: blob for i, blob in by_id.items() if i in valid and isinstance(blob, bytes)}
+        for kind, by_id in found.items()
+    }
+    return Kept(shares, width, valid, set(digests), offset, records)
+
+
+def _usable(record: Any, shared: str, width: int | None) -> bool:
+    return (
+        isinstance(record, dict)
+        and record.get("format") == FORMAT
+        and record.get("shared") == shared
+        and isinstance(record.get("width"), int)
+        and (width is None or record["width"] == width)
+        and isinstance(record.get("products"), dict)
+        and isinstance(record.get("shares"), dict)
+    )
 
 
 def write(site: Path, keys: Keys, views: Any) -> None:
-    """Keep the shares of every model of *views* (``SiteViews``) for the next build."""
+    """Keep the shares of every model of *views* (``SiteViews``) for the next build: only those
+    of the models whose shares were not kept, when the log allows."""
     shares = views.shares
     width = views.fee_width  # first: it decides whether kept compare rows still hold
-    state = {
+    previous: Kept = views.kept
+    ids = views.ids
+    path = state_path(site)
+    fresh = [i for i in ids if i not in previous.valid]
+    append = (
+        previous.records
+        and previous.records < MOST_RECORDS
+        and previous.width == width
+        and previous.models == set(ids)
+        and len(fresh) * 10 < len(ids)
+        and _size(path) == previous.size
+    )
+    chosen = fresh if append else ids
+    record = {
         "format": FORMAT,
         "shared": keys.shared,
         "width": width,
-        "products": {i: keys.products.get(i) for i in views.ids},
-        "shares": {kind: {i: shares.blob(kind, i) for i in views.ids} for kind in KINDS},
+        "products": {i: keys.products.get(i) for i in chosen},
+        "shares": {kind: {i: shares.blob(kind, i) for i in chosen} for kind in KINDS},
     }
-    path = state_path(site)
+    data = marshal.dumps(record, 2)
+    entry = len(data).to_bytes(8, "little") + data
+    if append:
+        if fresh:
+            with open(path, "ab") as log:
+                log.write(entry)
+        return
     aside = path.with_name(f"{path.name}.{os.getpid()}")
-    aside.write_bytes(marshal.dumps(state, 2))
+    aside.write_bytes(entry)
     os.replace(aside, path)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1

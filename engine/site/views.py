@@ -251,7 +251,7 @@ class SiteViews(Feeds):
 
     def product(self, product: Product | str) -> dict[str, Any]:
         """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
-        return ProductPage(self).view(self.catalog.product(product))
+        return ProductPage(self).view(self.model(product))
 
     def plan(self, plan: Plan) -> dict[str, Any]:
         """A plan's terms today, every version with its changes, and its decision tables."""

@@ -67,7 +67,7 @@ def write_site(catalog: Catalog, views: SiteViews, root: Path, *, documents: boo
     for product in catalog.products():
         front = {"title": product.name, **views.product(product)}
         if documents:
-            front["api"] = api.product_doc(catalog, product, views.on)
+            front["api"] = api.product_doc(catalog, views.model, product.id, views.on)
             front["feed"] = views.feed(product.id)
         (content / f"{product.id}.md").write_text(
             json.dumps(front, ensure_ascii=False, default=str) + "\n"
