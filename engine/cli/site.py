@@ -217,11 +217,16 @@ def _rebuild(root: Path, out: Path, base_url: str | None, on: dt.date | None) ->
     """Rebuild after an edit; a broken catalog is reported and the site served stays as it was."""
     from engine.catalog.loader import load
     from engine.site.builder import build
+    from engine.site.incremental import base_url as normal
     from engine.site.incremental import build_day
     from engine.site.publish import PublishError
+    from engine.site.quick import rebuild
 
     try:
-        result = build(load(root), out, base_url=base_url, on=build_day(on))
+        day = build_day(on)
+        result = rebuild(root, out, day, normal(base_url)) or build(
+            load(root), out, base_url=base_url, on=day
+        )
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)
