@@ -13,27 +13,16 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.site import quick, state, views
+from engine.site import quick, state
 from engine.site.builder import BuildResult, build
 from engine.site.incremental import Keys, manifest_path
 from engine.site.state import state_path
 from engine.site.views import SiteViews
-from tests.benchmarks.synth import SHIPPED, make_catalog
+from tests.benchmarks.synth import SHIPPED
 from tests.sitekit import BUILD_DAY
-from tests.test_incremental import edit, files_of, run
+from tests.test_incremental import catalog, edit, files_of, run, same_as_full, small_pages
 
-
-@pytest.fixture(autouse=True)
-def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lists cut small, so that edits move products between compare, family and freshness pages."""
-    monkeypatch.setattr(views, "COMPARE_ROWS", 100)
-    monkeypatch.setattr(views, "FAMILY_ROWS", 7)
-    monkeypatch.setattr(views, "FRESHNESS_ROWS", 100)
-
-
-@pytest.fixture
-def catalog(tmp_path: Path) -> Path:
-    return make_catalog(tmp_path / "catalog", 24)
+__all__ = ["catalog", "small_pages"]  # the fixtures, shared with the incremental tests
 
 
 def first_build(root: Path, site: Path) -> Path:
@@ -42,12 +31,6 @@ def first_build(root: Path, site: Path) -> Path:
 
 def quick_rebuild(root: Path, site: Path) -> BuildResult | None:
     return quick.rebuild(root, site, BUILD_DAY, "")
-
-
-def same_as_full(root: Path, site: Path) -> None:
-    full = build(engine.load(root), site.parent / "full", on=BUILD_DAY, incremental=False).path
-    assert files_of(site) == files_of(full)
-    shutil.rmtree(full)
 
 
 def product_edits() -> Iterator[tuple[str, str, str, str]]:

@@ -331,10 +331,12 @@ class Lists(Parts):
     ) -> dict[str, Any]:
         """Every amount's checked date (*rows*, one page of ``_checked_values``), oldest first,
         with the stale ones marked."""
-        shown = [
-            self.share("fresh", i)[n]
-            for i, n, *_ in (self._checked_values if rows is None else rows)
-        ]
+        found: dict[str, list[dict[str, Any]]] = {}  # each model's rows, read once a page
+        shown = []
+        for i, n, *_ in self._checked_values if rows is None else rows:
+            if i not in found:
+                found[i] = self.share("fresh", i)
+            shown.append(found[i][n])
         return {
             "rows": shown,
             "limit": self.catalog.stale_after,

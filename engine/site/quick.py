@@ -73,7 +73,7 @@ def rebuild(
     catalog = report.catalog
     recorded = manifest["inputs"]
     if any(
-        recorded[name][2] != entry[2]
+        name not in recorded or recorded[name][2] != entry[2]
         for name, entry in report.inputs.items()
         if name not in changed.values()
     ):

@@ -72,7 +72,11 @@ class Shares:
         self._unsent: list[tuple[str, str]] | None = None  # made since ``mark``, when marked
 
     def get(self, kind: str, product_id: str) -> Any:
-        """The share *kind* of the model *product_id*."""
+        """The share *kind* of the model *product_id*.
+
+        The small kinds are kept as objects once made; the kinds of rows, which one page shows,
+        only as their stored bytes (a build's worker would otherwise hold every row it rendered,
+        and the garbage collector walk them all again and again)."""
         key = (kind, product_id)
         try:
             return self._made[key]
@@ -86,7 +90,8 @@ class Shares:
             self.computed[key] = encode(value, kind)
             if self._unsent is not None:
                 self._unsent.append(key)
-        self._made[key] = value
+        if kind not in _COMPRESSED:
+            self._made[key] = value
         return value
 
     def blob(self, kind: str, product_id: str) -> bytes:
