@@ -152,8 +152,7 @@ def build(
             if progress:
                 progress(done, len(planned))
         with bulk():
-            data = rules_data(views).encode()
-        publisher.write("static/rules-data.js", data)
+            publisher.write("static/rules-data.js", rules_data(views))
         # Every share is made now: the state is written while the rest is published.
         if catalog.inputs:
             keeping = threading.Thread(target=_keep_state, args=(publisher.target, keys, views))

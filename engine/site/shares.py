@@ -37,6 +37,7 @@ class NotRead(Exception):
 # every model on each build, so they are kept as they are.
 # A first byte says which: "z" compressed, "m" as it is, "t" text (the rules data's JSON).
 _COMPRESSED = {"compare", "family", "fresh"}
+_RETAINED = {"summary", "events"}
 
 
 def encode(value: Any, kind: str) -> bytes:
@@ -74,9 +75,10 @@ class Shares:
     def get(self, kind: str, product_id: str) -> Any:
         """The share *kind* of the model *product_id*.
 
-        The small kinds are kept as objects once made; the kinds of rows, which one page shows,
-        only as their stored bytes (a build's worker would otherwise hold every row it rendered,
-        and the garbage collector walk them all again and again)."""
+        The summaries and events, read by many pages, are kept as objects once made; the other
+        kinds, each read by one step or page, only as their stored bytes (a build's worker would
+        otherwise hold every row it rendered, and the garbage collector walk them all again and
+        again)."""
         key = (kind, product_id)
         try:
             return self._made[key]
@@ -90,7 +92,7 @@ class Shares:
             self.computed[key] = encode(value, kind)
             if self._unsent is not None:
                 self._unsent.append(key)
-        if kind not in _COMPRESSED:
+        if kind in _RETAINED:
             self._made[key] = value
         return value
 
@@ -105,6 +107,13 @@ class Shares:
             return kept
         value = self.get(kind, product_id)
         return self.computed.get(key) or encode(value, kind)
+
+    def text_bytes(self, kind: str, product_id: str) -> bytes:
+        """A text share's UTF-8 bytes (the rules data's JSON), not decoded."""
+        blob = self.blob(kind, product_id)
+        if blob[:1] != b"t":
+            raise ValueError(f"share {kind!r} is not text")
+        return blob[1:]
 
     def digest(self, kind: str, product_ids: Iterable[str]) -> str:
         """A digest of the shares *kind* of *product_ids*, in their order."""

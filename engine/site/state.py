@@ -7,9 +7,9 @@ history) and the compare table's width. A share is reused only while all of thes
 so the state is right whatever build wrote it last; a missing or damaged state only means the
 next build computes every share again.
 
-The file is a log of records (an 8-byte length, then marshal data): the first holds every
-model, and a build that changed a few models' shares appends a record of those alone, so an
-edit does not write every share again. A build that changed more, changed the width or the
+The file is a log of records (an 8-byte length, then marshal data): the first ones hold every
+model (a thousand a record), and a build that changed a few models' shares appends a record of
+those alone, so an edit does not write every share again. A build that changed more, changed the width or the
 other inputs, or finds the log long, writes a new file aside and renames it into place; a torn
 last record (a build killed while appending) ends the log where it is.
 """
@@ -20,13 +20,14 @@ import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from engine.site.incremental import Keys
 from engine.site.shares import KINDS
 
 FORMAT = 2
-MOST_RECORDS = 64  # then the log is written anew as one record
+MOST_RECORDS = 64  # then the log is written anew
+CHUNK = 1000  # models a record holds at the most
 
 
 @dataclass
@@ -113,23 +114,31 @@ def write(site: Path, keys: Keys, views: Any) -> None:
         and _size(path) == previous.size
     )
     chosen = fresh if append else ids
-    record = {
-        "format": FORMAT,
-        "shared": keys.shared,
-        "width": width,
-        "products": {i: keys.products.get(i) for i in chosen},
-        "shares": {kind: {i: shares.blob(kind, i) for i in chosen} for kind in KINDS},
-    }
-    data = marshal.dumps(record, 2)
-    entry = len(data).to_bytes(8, "little") + data
+    # Records of at most CHUNK models, each written as it is made: no copy of the whole state.
+    records = [chosen[n : n + CHUNK] for n in range(0, len(chosen), CHUNK)]
     if append:
         if fresh:
             with open(path, "ab") as log:
-                log.write(entry)
+                _write(log, records, keys, width, shares)
         return
     aside = path.with_name(f"{path.name}.{os.getpid()}")
-    aside.write_bytes(entry)
+    with open(aside, "wb") as log:
+        _write(log, records or [[]], keys, width, shares)
     os.replace(aside, path)
+
+
+def _write(log: BinaryIO, records: list[list[str]], keys: Keys, width: int, shares: Any) -> None:
+    for ids in records:
+        record = {
+            "format": FORMAT,
+            "shared": keys.shared,
+            "width": width,
+            "products": {i: keys.products.get(i) for i in ids},
+            "shares": {kind: {i: shares.blob(kind, i) for i in ids} for kind in KINDS},
+        }
+        data = marshal.dumps(record, 2)
+        log.write(len(data).to_bytes(8, "little"))
+        log.write(data)
 
 
 def _size(path: Path) -> int:
