@@ -77,11 +77,12 @@ def kept(site: Path, keys: Keys) -> Kept:
         return Kept()
     current = keys.products
     valid = {i for i, digest in digests.items() if current.get(i) == digest}
-    shares = {
-        kind: {i: blob for i, blob in by_id.items() if i in valid and isinstance(blob, bytes)}
-        for kind, by_id in found.items()
-    }
-    return Kept(shares, width, valid, set(digests), offset, records)
+    for by_id in found.values():
+        for i in [i for i in by_id if i not in valid]:  # few: the models edited since
+            del by_id[i]
+    if not all(type(blob) is bytes for by_id in found.values() for blob in by_id.values()):
+        return Kept()  # not written by this engine
+    return Kept(found, width, valid, set(digests), offset, records)
 
 
 def _usable(record: Any, shared: str, width: int | None) -> bool:
