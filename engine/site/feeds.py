@@ -19,13 +19,13 @@ from markupsafe import escape
 
 from engine.catalog.history import Revision, catalog_history
 from engine.read.cache import cache_dir
-from engine.site.lists import Lists
+from engine.site.freshness import Freshness
 
 # The newest entries a feed holds (readers poll feeds; the page keeps the whole history).
 FEED_ENTRIES = 100
 
 
-class Feeds(Lists):
+class Feeds(Freshness):
     """The history views and feeds of one catalog, for the day *on*."""
 
     @cached_property

@@ -250,8 +250,13 @@ class SiteViews(Feeds):
         }
 
     def product(self, product: Product | str) -> dict[str, Any]:
-        """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth."""
-        return ProductPage(self).view(self.model(product))
+        """Everything an owner of *product* asks: cover, plans, fees per market, rules, worth.
+
+        Its freshness rows (share ``fresh``) are made here too, once: the freshness pages
+        read single rows of a model the build read, and the build state keeps them all."""
+        model = self.model(product)
+        self.share("fresh", model.id)
+        return ProductPage(self).view(model)
 
     def plan(self, plan: Plan) -> dict[str, Any]:
         """A plan's terms today, every version with its changes, and its decision tables."""
